@@ -1,0 +1,11 @@
+// The `parallax` subcommands. Each registers itself on the CLI11 app and sets exit_code when run.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace parallax::cli {
+
+void AddReadCommand(CLI::App& app, int& exit_code);
+void AddLiveCommand(CLI::App& app, int& exit_code);
+
+}  // namespace parallax::cli

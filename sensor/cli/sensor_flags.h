@@ -1,0 +1,30 @@
+// Command-line flags shared by `read` and `live`: event selection, output, flow-table settings.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "sensor/core/status.h"
+#include "sensor/output/event_types.h"
+#include "sensor/pipeline.h"
+
+namespace parallax::cli {
+
+struct SensorFlags {
+  std::string events = "flow,stats";
+  std::string output = "-";
+  std::string bpf;
+  PipelineOptions pipeline;
+  // CLI-facing copies in seconds (the options hold microseconds).
+  double tcp_timeout = 300, udp_timeout = 60, icmp_timeout = 30, other_timeout = 60;
+  double active_timeout = 1800;
+
+  void Register(CLI::App* cmd);
+  // Converts and validates; errors name the flag.
+  core::Status Finalize(output::EventSelection* selection);
+};
+
+// Opens the output ("-" is stdout); the FILE is closed by the caller unless it is stdout.
+std::FILE* OpenOutput(const std::string& path, core::Status* status);
+
+}  // namespace parallax::cli

@@ -1,0 +1,34 @@
+// SensorStats: the run's counters, as plain numbers for the closing `stats` event and metrics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sensor/core/anomaly.h"
+#include "sensor/core/time.h"
+
+namespace parallax::core {
+
+struct SensorStats {
+  TimeUs first_ts = 0;
+  TimeUs last_ts = 0;
+  std::uint64_t packets = 0;        // frames handed to the sensor
+  std::uint64_t bytes = 0;          // their wire bytes
+  std::uint64_t ip_packets = 0;     // decoded as IP and accounted to a flow
+  std::uint64_t non_ip_packets = 0; // ARP, LLDP...
+  std::uint64_t broken_packets = 0; // truncated/inconsistent headers (see anomalies)
+  std::uint64_t fragments = 0;      // non-first IP fragments accounted to their flow
+  std::uint64_t flows_created = 0;
+  std::uint64_t flows_ended = 0;
+  std::uint64_t flows_evicted = 0;
+  std::uint64_t interim_records = 0;
+  std::uint64_t peak_live_flows = 0;
+  std::uint64_t capture_received = 0;
+  std::uint64_t capture_dropped = 0;     // pcap_stats ps_drop (live capture)
+  std::uint64_t capture_if_dropped = 0;  // pcap_stats ps_ifdrop
+  AnomalyCounters anomalies;
+  std::vector<std::string> inputs;  // files or interfaces read
+};
+
+}  // namespace parallax::core

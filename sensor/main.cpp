@@ -1,0 +1,28 @@
+// parallax: network-telemetry sensor for remote-access laundering. Entry point: subcommands.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "sensor/cli/commands.h"
+#if __has_include("sensor/cli/geo_command.h")
+#include "sensor/cli/geo_command.h"
+#define PARALLAX_HAVE_GEO 1
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"Parallax: catch remote-access laundering from packets"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "parallax 0.1.0");
+  int exit_code = 0;
+  parallax::cli::AddReadCommand(app, exit_code);
+  parallax::cli::AddLiveCommand(app, exit_code);
+#ifdef PARALLAX_HAVE_GEO
+  parallax::cli::AddGeoCommand(app, exit_code);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

@@ -1,0 +1,29 @@
+#include "sensor/output/event_writer.h"
+
+#include <string>
+
+#include "sensor/output/flow_event.h"
+#include "sensor/output/stats_event.h"
+
+namespace parallax::output {
+
+void EventWriter::Write(EventType type, const nlohmann::ordered_json& event) {
+  if (!selection_.enabled(type)) return;
+  // Replace invalid UTF-8 (hostnames, banners come from the wire) rather than throw.
+  const std::string line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::fwrite(line.data(), 1, line.size(), out_);
+  std::fputc('\n', out_);
+  ++written_;
+}
+
+void EventWriter::WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim) {
+  if (!selection_.enabled(EventType::kFlow)) return;
+  Write(EventType::kFlow, FlowEventJson(flow, reason, interim));
+}
+
+void EventWriter::WriteStats(const core::SensorStats& stats) {
+  if (!selection_.enabled(EventType::kStats)) return;
+  Write(EventType::kStats, StatsEventJson(stats));
+}
+
+}  // namespace parallax::output

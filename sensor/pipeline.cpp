@@ -1,0 +1,99 @@
+#include "sensor/pipeline.h"
+
+#include <algorithm>
+
+#include "sensor/core/decoder.h"
+
+namespace parallax {
+
+std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
+                                           output::EventWriter* writer, core::Status* status) {
+  std::unique_ptr<Pipeline> p(new Pipeline());
+  p->writer_ = writer;
+  std::string err;
+  p->classifier_ = classify::NdpiClassifier::Create(options.classifier, &err);
+  if (!p->classifier_) {
+    *status = core::Status::Error(err);
+    return nullptr;
+  }
+  p->table_ = std::make_unique<core::FlowTable>(options.flows, p.get(), &p->stats_.anomalies);
+  *status = core::Status::Ok();
+  return p;
+}
+
+void Pipeline::HandlePacket(const core::PacketView& packet) {
+  core::PacketView pv = packet;
+  if (stats_.packets == 0) {
+    stats_.first_ts = pv.ts;
+    now_ = pv.ts;
+  }
+  if (pv.ts < now_) {
+    stats_.anomalies.Add(core::Anomaly::kTimestampBackwards);
+    pv.ts = now_;
+  }
+  now_ = pv.ts;
+  stats_.last_ts = now_;
+  ++stats_.packets;
+  stats_.bytes += std::max(pv.wirelen, pv.caplen);
+
+  const core::DecodeStatus ds = core::Decode(pv, decoded_, stats_.anomalies);
+  if (ds == core::DecodeStatus::kNotIp) {
+    ++stats_.non_ip_packets;
+    table_->Expire(now_);
+    return;
+  }
+  if (ds == core::DecodeStatus::kBroken) {
+    ++stats_.broken_packets;
+    table_->Expire(now_);
+    return;
+  }
+  if (decoded_.is_fragment && !decoded_.is_first_fragment) {
+    HandleFragment(decoded_);
+    return;
+  }
+  core::Direction dir;
+  core::Flow* flow = table_->Process(decoded_, &dir);
+  ++stats_.ip_packets;
+  if (decoded_.is_fragment) fragments_.RememberFirst(decoded_, flow->key);
+  classifier_->Process(*flow, decoded_);
+}
+
+void Pipeline::HandleFragment(const core::DecodedPacket& p) {
+  table_->Expire(now_);
+  core::FlowKey key;
+  core::Flow* flow = fragments_.Lookup(p, &key) ? table_->Find(key) : nullptr;
+  if (!flow) {
+    stats_.anomalies.Add(core::Anomaly::kFragmentWithoutFirst);
+    ++stats_.broken_packets;
+    return;
+  }
+  const bool from_lo = p.src == key.lo_addr;
+  table_->Account(flow, p, flow->DirectionOf(from_lo));
+  ++stats_.ip_packets;
+  ++stats_.fragments;
+}
+
+void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
+  classifier_->Finish(flow);
+  writer_->WriteFlow(flow, reason, false);
+}
+
+void Pipeline::OnFlowInterim(core::Flow& flow) {
+  writer_->WriteFlow(flow, core::FlowEndReason::kActiveTimeout, true);
+}
+
+void Pipeline::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  table_->EndAll(core::FlowEndReason::kShutdown);
+  const auto& ts = table_->stats();
+  stats_.flows_created = ts.created;
+  stats_.flows_ended = ts.ended;
+  stats_.flows_evicted = ts.evicted;
+  stats_.interim_records = ts.interim_records;
+  stats_.peak_live_flows = ts.peak_flows;
+  writer_->WriteStats(stats_);
+  writer_->Flush();
+}
+
+}  // namespace parallax

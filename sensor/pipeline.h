@@ -1,0 +1,57 @@
+// Pipeline: the one packet handler for live and file input. Decode → flow table → nDPI, with
+// engine time taken from packets and clamped so it never goes backwards (ndpiReader repairs
+// backwards timestamps the same way). Ending flows are written as `flow` events.
+// Thread-safety: REQUIRES external synchronization; one pipeline per worker.
+#pragma once
+
+#include <memory>
+
+#include "sensor/classify/classifier_options.h"
+#include "sensor/classify/ndpi_classifier.h"
+#include "sensor/core/decoded_packet.h"
+#include "sensor/core/flow_table.h"
+#include "sensor/core/fragment_tracker.h"
+#include "sensor/core/packet_view.h"
+#include "sensor/core/sensor_stats.h"
+#include "sensor/core/status.h"
+#include "sensor/output/event_writer.h"
+
+namespace parallax {
+
+struct PipelineOptions {
+  core::FlowTableOptions flows;
+  classify::ClassifierOptions classifier;
+};
+
+class Pipeline final : public core::FlowObserver {
+ public:
+  static std::unique_ptr<Pipeline> Create(const PipelineOptions& options,
+                                          output::EventWriter* writer, core::Status* status);
+
+  // Never throws on packet contents: whatever the bytes, they end as a flow update or a counter.
+  void HandlePacket(const core::PacketView& packet);
+  // Ends every live flow (writing their records) and writes the closing stats event.
+  void Finish();
+
+  core::SensorStats& stats() { return stats_; }
+  const core::FlowTable& flows() const { return *table_; }
+  const classify::NdpiClassifier& classifier() const { return *classifier_; }
+
+  void OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) override;
+  void OnFlowInterim(core::Flow& flow) override;
+
+ private:
+  Pipeline() = default;
+  void HandleFragment(const core::DecodedPacket& p);
+
+  output::EventWriter* writer_ = nullptr;
+  std::unique_ptr<classify::NdpiClassifier> classifier_;
+  std::unique_ptr<core::FlowTable> table_;
+  core::FragmentTracker fragments_;
+  core::SensorStats stats_;
+  core::DecodedPacket decoded_;
+  core::TimeUs now_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace parallax
