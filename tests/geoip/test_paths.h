@@ -1,0 +1,23 @@
+// Where the generated test databases are: ctest sets PARALLAX_GEOIP_TEST_DB_DIR (the fixture
+// geoip_make_test_mmdb writes them there); the compile-time default is the same directory.
+#ifndef PARALLAX_TESTS_GEOIP_TEST_PATHS_H_
+#define PARALLAX_TESTS_GEOIP_TEST_PATHS_H_
+
+#include <cstdlib>
+#include <string>
+
+namespace parallax::geoip::testing {
+
+inline std::string TestDb(const std::string& name) {
+  const char* dir = std::getenv("PARALLAX_GEOIP_TEST_DB_DIR");
+  return std::string(dir ? dir : PARALLAX_GEOIP_TEST_DB_DIR) + "/" + name + ".mmdb";
+}
+
+inline std::string ScratchPath(const std::string& name) {
+  const char* dir = std::getenv("PARALLAX_GEOIP_TEST_DB_DIR");
+  return std::string(dir ? dir : PARALLAX_GEOIP_TEST_DB_DIR) + "/scratch-" + name;
+}
+
+}  // namespace parallax::geoip::testing
+
+#endif  // PARALLAX_TESTS_GEOIP_TEST_PATHS_H_
