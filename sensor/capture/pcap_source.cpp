@@ -25,6 +25,9 @@ core::LinkType MapDatalink(int dlt) {
 #ifdef DLT_LOOP
     case DLT_LOOP: return core::LinkType::kLoop;
 #endif
+#ifdef DLT_NFLOG
+    case DLT_NFLOG: return core::LinkType::kNflog;
+#endif
     default: break;
   }
   // LINKTYPE_RAW (101) may reach us un-mapped from some files.

@@ -17,7 +17,11 @@ void SensorFlags::Register(CLI::App* cmd) {
   cmd->add_option("--max-flows", fo.max_flows, "Cap on live flows; the oldest is evicted")
       ->capture_default_str();
   cmd->add_option("--tcp-timeout", tcp_timeout, "TCP idle timeout, seconds")->capture_default_str();
-  cmd->add_option("--udp-timeout", udp_timeout, "UDP idle timeout, seconds")->capture_default_str();
+  cmd->add_option("--udp-timeout", udp_timeout, "Idle timeout of UDP flows with replies, seconds")
+      ->capture_default_str();
+  cmd->add_option("--udp-new-timeout", udp_new_timeout,
+                  "Idle timeout of one-way UDP flows, seconds")
+      ->capture_default_str();
   cmd->add_option("--icmp-timeout", icmp_timeout, "ICMP idle timeout, seconds")
       ->capture_default_str();
   cmd->add_option("--other-timeout", other_timeout, "Idle timeout of other IP protocols, seconds")
@@ -46,6 +50,7 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
   auto& fo = pipeline.flows;
   for (auto s : {conv(tcp_timeout, "--tcp-timeout", &fo.tcp_idle_timeout),
                  conv(udp_timeout, "--udp-timeout", &fo.udp_idle_timeout),
+                 conv(udp_new_timeout, "--udp-new-timeout", &fo.udp_new_timeout),
                  conv(icmp_timeout, "--icmp-timeout", &fo.icmp_idle_timeout),
                  conv(other_timeout, "--other-timeout", &fo.other_idle_timeout),
                  conv(active_timeout, "--active-timeout", &fo.active_timeout)}) {

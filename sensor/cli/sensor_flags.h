@@ -16,7 +16,8 @@ struct SensorFlags {
   std::string bpf;
   PipelineOptions pipeline;
   // CLI-facing copies in seconds (the options hold microseconds).
-  double tcp_timeout = 300, udp_timeout = 60, icmp_timeout = 30, other_timeout = 60;
+  double tcp_timeout = 300, udp_timeout = 300, udp_new_timeout = 30, icmp_timeout = 30,
+         other_timeout = 300;
   double active_timeout = 1800;
 
   void Register(CLI::App* cmd);

@@ -50,6 +50,10 @@ struct TcpOptions {
   std::uint8_t layout_len = 0;
 };
 
+// A tunnel the decoder stripped to reach the inner packet (Zeek's tunnel.log types).
+enum class Encap : std::uint8_t { kNone, kIpInIp, kGre, kErspan, kVxlan };
+const char* EncapName(Encap e);
+
 struct DecodedPacket {
   TimeUs ts = 0;
   std::uint32_t wirelen = 0;  // frame length on the wire (counted as the packet's bytes)
@@ -62,7 +66,13 @@ struct DecodedPacket {
   std::array<std::uint8_t, 6> src_mac{};
   std::array<std::uint8_t, 6> dst_mac{};
 
-  // Network layer. l3 points at the IP header; l3_len is min(IP total length, captured bytes).
+  // The outermost tunnel stripped, if any, and its endpoints.
+  Encap encap = Encap::kNone;
+  std::uint8_t encap_depth = 0;
+  IpAddress encap_src;
+  IpAddress encap_dst;
+
+  // Network layer (the innermost IP header). l3 points at the IP header; l3_len is min(IP total length, captured bytes).
   const std::uint8_t* l3 = nullptr;
   std::uint32_t l3_len = 0;
   std::uint8_t ip_version = 0;

@@ -18,6 +18,17 @@ constexpr std::uint16_t kEtherTypeMplsMulticast = 0x8848;
 constexpr int kMaxVlanTags = 2;
 constexpr int kMaxMplsLabels = 8;
 constexpr int kMaxIpv6ExtHeaders = 8;
+constexpr std::uint16_t kEtherTypeTeb = 0x6558;       // transparent Ethernet bridging
+constexpr std::uint16_t kEtherTypeErspan2 = 0x88BE;   // ERSPAN type I (no S bit) and II
+constexpr std::uint16_t kEtherTypeErspan3 = 0x22EB;
+constexpr std::uint16_t kVxlanPort = 4789;
+
+DecodeStatus DecodeIpv4(const std::uint8_t* p, std::uint32_t len, bool snaplen_cut,
+                        DecodedPacket& out, AnomalyCounters& anomalies);
+DecodeStatus DecodeIpv6(const std::uint8_t* p, std::uint32_t len, bool snaplen_cut,
+                        DecodedPacket& out, AnomalyCounters& anomalies);
+DecodeStatus DecodeEthernet(const std::uint8_t* p, std::uint32_t len, bool snaplen_cut,
+                            DecodedPacket& out, AnomalyCounters& anomalies);
 
 std::uint16_t Be16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
@@ -158,6 +169,95 @@ DecodeStatus DecodeTransport(const std::uint8_t* p, std::uint32_t avail, std::ui
   }
 }
 
+// Records the outer endpoints (outermost tunnel wins) before decoding the inner packet.
+bool EnterTunnel(Encap type, DecodedPacket& out) {
+  if (out.encap_depth >= kMaxEncapDepth) return false;
+  if (out.encap == Encap::kNone) {
+    out.encap = type;
+    out.encap_src = out.src;
+    out.encap_dst = out.dst;
+  }
+  ++out.encap_depth;
+  return true;
+}
+
+DecodeStatus DecodeInnerEthernet(Encap type, const std::uint8_t* p, std::uint32_t len, bool cut,
+                                 DecodedPacket& out, AnomalyCounters& anomalies) {
+  if (!EnterTunnel(type, out)) return DecodeStatus::kOk;  // too deep: keep the outer flow
+  out.vlan = {};
+  out.vlan_count = 0;
+  return DecodeEthernet(p, len, cut, out, anomalies);
+}
+
+// GRE (RFC 2784/2890): strips IP, transparent Ethernet and ERSPAN payloads; anything else
+// (PPTP's PPP, keepalives) stays a GRE flow. Returns nullopt-like kBroken only on truncation.
+bool TryDecodeGre(const std::uint8_t* p, std::uint32_t len, bool cut, DecodedPacket& out,
+                  AnomalyCounters& anomalies, DecodeStatus* status) {
+  if (len < 4) return false;
+  const std::uint16_t flags = Be16(p);
+  if ((flags & 0x7) != 0) return false;  // version 1 is PPTP's enhanced GRE: PPP inside
+  std::uint32_t off = 4;
+  if (flags & 0x8000) off += 4;  // checksum + reserved
+  if (flags & 0x2000) off += 4;  // key
+  const bool seq = flags & 0x1000;
+  if (seq) off += 4;
+  if (off > len) return false;
+  const std::uint16_t type = Be16(p + 2);
+  const std::uint8_t* inner = p + off;
+  std::uint32_t ilen = len - off;
+  switch (type) {
+    case kEtherTypeIpv4:
+    case kEtherTypeIpv6:
+      if (!EnterTunnel(Encap::kGre, out)) return false;
+      *status = type == kEtherTypeIpv4 ? DecodeIpv4(inner, ilen, cut, out, anomalies)
+                                       : DecodeIpv6(inner, ilen, cut, out, anomalies);
+      return true;
+    case kEtherTypeTeb:
+      *status = DecodeInnerEthernet(Encap::kGre, inner, ilen, cut, out, anomalies);
+      return true;
+    case kEtherTypeErspan2:
+      // Type I has no sequence number and no header; type II carries an 8-byte header.
+      if (seq) {
+        if (ilen < 8) return false;
+        inner += 8;
+        ilen -= 8;
+      }
+      *status = DecodeInnerEthernet(Encap::kErspan, inner, ilen, cut, out, anomalies);
+      return true;
+    case kEtherTypeErspan3: {
+      if (ilen < 12) return false;
+      const bool platform = p[off + 11] & 0x01;  // O bit: an 8-byte platform sub-header follows
+      const std::uint32_t hl = platform ? 20 : 12;
+      if (ilen < hl) return false;
+      *status = DecodeInnerEthernet(Encap::kErspan, inner + hl, ilen - hl, cut, out, anomalies);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// After an unfragmented (or first-fragment) IP header: a tunnel to strip, or the transport.
+DecodeStatus DecodePayload(const std::uint8_t* p, std::uint32_t avail, std::uint32_t declared,
+                           bool cut, DecodedPacket& out, AnomalyCounters& anomalies) {
+  if (!out.is_fragment) {
+    if ((out.proto == 4 || out.proto == 41) && EnterTunnel(Encap::kIpInIp, out)) {
+      return out.proto == 4 ? DecodeIpv4(p, avail, cut, out, anomalies)
+                            : DecodeIpv6(p, avail, cut, out, anomalies);
+    }
+    DecodeStatus st;
+    if (out.proto == kProtoGre && TryDecodeGre(p, avail, cut, out, anomalies, &st)) return st;
+  }
+  const DecodeStatus st = DecodeTransport(p, avail, declared, out, anomalies);
+  if (st == DecodeStatus::kOk && out.proto == kProtoUdp && !out.is_fragment &&
+      out.dst_port == kVxlanPort && out.payload_len >= 8 + 14 && (out.payload[0] & 0x08)) {
+    // VXLAN (RFC 7348): I flag set, 8-byte header, then the tenant's Ethernet frame.
+    return DecodeInnerEthernet(Encap::kVxlan, out.payload + 8, out.payload_len - 8, cut, out,
+                               anomalies);
+  }
+  return st;
+}
+
 DecodeStatus DecodeIpv4(const std::uint8_t* p, std::uint32_t len, bool snaplen_cut,
                         DecodedPacket& out, AnomalyCounters& anomalies) {
   if (len < 20) {
@@ -211,7 +311,7 @@ DecodeStatus DecodeIpv4(const std::uint8_t* p, std::uint32_t len, bool snaplen_c
       return DecodeStatus::kOk;
     }
   }
-  return DecodeTransport(p + hlen, avail - hlen, total - hlen, out, anomalies);
+  return DecodePayload(p + hlen, avail - hlen, total - hlen, snaplen_cut, out, anomalies);
 }
 
 bool IsIpv6ExtensionHeader(std::uint8_t nh) {
@@ -246,6 +346,7 @@ DecodeStatus DecodeIpv6(const std::uint8_t* p, std::uint32_t len, bool snaplen_c
   if (total > len && !snaplen_cut) anomalies.Add(Anomaly::kIpv6LengthMismatch);
 
   out.ip_version = 6;
+  out.ip_id = 0;
   out.l3 = p;
   out.l3_len = avail;
   out.ttl = p[7];
@@ -293,7 +394,7 @@ DecodeStatus DecodeIpv6(const std::uint8_t* p, std::uint32_t len, bool snaplen_c
     out.payload_wire_len = total - off;
     return DecodeStatus::kOk;
   }
-  return DecodeTransport(p + off, avail - off, total - off, out, anomalies);
+  return DecodePayload(p + off, avail - off, total - off, snaplen_cut, out, anomalies);
 }
 
 // Dispatches on an EtherType-like protocol number after the link header.
@@ -405,6 +506,31 @@ DecodeStatus DecodeByVersionNibble(const std::uint8_t* p, std::uint32_t len, boo
   return DecodeStatus::kBroken;
 }
 
+// NFLOG: a 4-byte header (address family, version, resource id) then TLVs whose 16-bit length
+// (header included, host byte order of the capturing Linux box: little-endian on every platform
+// that writes them in practice) is padded to 4 bytes. TLV type 9 (NFULA_PAYLOAD) is the packet.
+DecodeStatus DecodeNflog(const std::uint8_t* p, std::uint32_t len, bool snaplen_cut,
+                         DecodedPacket& out, AnomalyCounters& anomalies) {
+  if (len < 4) {
+    anomalies.Add(Anomaly::kTruncatedLinkHeader);
+    return DecodeStatus::kBroken;
+  }
+  std::uint32_t off = 4;
+  while (off + 4 <= len) {
+    const std::uint32_t tlv_len = p[off] | (p[off + 1] << 8);
+    const std::uint32_t type = p[off + 2] | (p[off + 3] << 8);
+    if (tlv_len < 4) break;
+    if (type == 9) {
+      const std::uint32_t body = std::min(tlv_len - 4, len - off - 4);
+      return DecodeByVersionNibble(p + off + 4, body, snaplen_cut || body < tlv_len - 4, out,
+                                   anomalies);
+    }
+    off += (tlv_len + 3) & ~3u;
+  }
+  anomalies.Add(Anomaly::kTruncatedLinkHeader);
+  return DecodeStatus::kBroken;
+}
+
 }  // namespace
 
 DecodeStatus DecodeIp(const std::uint8_t* data, std::uint32_t len, bool snaplen_cut,
@@ -451,6 +577,8 @@ DecodeStatus Decode(const PacketView& packet, DecodedPacket& out, AnomalyCounter
       anomalies.Add(Anomaly::kNonIpFrame);
       return DecodeStatus::kNotIp;
     }
+    case LinkType::kNflog:
+      return DecodeNflog(p, len, cut, out, anomalies);
     case LinkType::kUnsupported:
       anomalies.Add(Anomaly::kUnsupportedLinkType);
       return DecodeStatus::kBroken;

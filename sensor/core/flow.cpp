@@ -47,6 +47,9 @@ void Flow::Start(const FlowKey& k, bool from_lo, const DecodedPacket& p) {
     community_id =
         CommunityIdV1(orig_addr, resp_addr, proto, orig_port, resp_port, p.has_ports);
   }
+  encap = p.encap;
+  encap_src = p.encap_src;
+  encap_dst = p.encap_dst;
   first_ts = last_ts = last_report_ts = p.ts;
   // Deterministic id: the key hash mixed with the start time, kept below 2^53 so that JSON
   // consumers that parse numbers as doubles (JavaScript, some SIEMs) keep every digit.

@@ -80,6 +80,9 @@ struct Flow {
   std::uint8_t icmp_code = 0;
   bool orig_is_lo = true;      // whether the originator is key.lo_addr
   bool has_mac = false;
+  Encap encap = Encap::kNone;  // tunnel the flow's first packet was stripped from
+  IpAddress encap_src;
+  IpAddress encap_dst;
   std::array<std::uint8_t, 6> orig_mac{};
   std::array<std::uint8_t, 6> resp_mac{};
 

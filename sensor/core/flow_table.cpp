@@ -10,6 +10,7 @@ void FlowTableOptions::Sanitize() {
   const TimeUs lo = Seconds(1), hi = Seconds(7 * 24 * 3600);
   tcp_idle_timeout = std::clamp(tcp_idle_timeout, lo, hi);
   udp_idle_timeout = std::clamp(udp_idle_timeout, lo, hi);
+  udp_new_timeout = std::clamp(udp_new_timeout, lo, udp_idle_timeout);
   icmp_idle_timeout = std::clamp(icmp_idle_timeout, lo, hi);
   other_idle_timeout = std::clamp(other_idle_timeout, lo, hi);
   tcp_closed_timeout = std::clamp(tcp_closed_timeout, TimeUs{0}, hi);
@@ -29,7 +30,7 @@ FlowTable::~FlowTable() = default;
 FlowTable::TimeoutClass FlowTable::ClassOf(const Flow& f) const {
   switch (f.proto) {
     case kProtoTcp: return f.TcpClosed() ? kTcpClosed : kTcp;
-    case kProtoUdp: return kUdp;
+    case kProtoUdp: return f.dir[1].packets > 0 ? kUdp : kUdpNew;
     case kProtoIcmp:
     case kProtoIcmpv6: return kIcmp;
     default: return kOther;
@@ -40,6 +41,7 @@ TimeUs FlowTable::TimeoutOf(TimeoutClass c) const {
   switch (c) {
     case kTcp: return options_.tcp_idle_timeout;
     case kTcpClosed: return options_.tcp_closed_timeout;
+    case kUdpNew: return options_.udp_new_timeout;
     case kUdp: return options_.udp_idle_timeout;
     case kIcmp: return options_.icmp_idle_timeout;
     default: return options_.other_idle_timeout;

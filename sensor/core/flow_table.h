@@ -57,7 +57,7 @@ class FlowTable {
   const FlowTableOptions& options() const { return options_; }
 
  private:
-  enum TimeoutClass : std::uint8_t { kTcp, kTcpClosed, kUdp, kIcmp, kOther, kNumClasses };
+  enum TimeoutClass : std::uint8_t { kTcp, kTcpClosed, kUdpNew, kUdp, kIcmp, kOther, kNumClasses };
   struct List {
     Flow* head = nullptr;  // most recently seen
     Flow* tail = nullptr;  // least recently seen: expires first

@@ -12,6 +12,7 @@ std::string_view LinkTypeName(LinkType t) {
     case LinkType::kIpv6: return "ipv6";
     case LinkType::kNull: return "null";
     case LinkType::kLoop: return "loop";
+    case LinkType::kNflog: return "nflog";
     case LinkType::kUnsupported: break;
   }
   return "unsupported";

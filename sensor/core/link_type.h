@@ -16,6 +16,7 @@ enum class LinkType : std::uint8_t {
   kIpv6,       // DLT_IPV6
   kNull,       // DLT_NULL: BSD loopback, 4-byte address family in host byte order
   kLoop,       // DLT_LOOP: OpenBSD loopback, 4-byte address family in network byte order
+  kNflog,      // DLT_NFLOG: Linux netfilter log (iptables NFLOG / tcpdump -i nflog), TLVs
   kUnsupported,
 };
 

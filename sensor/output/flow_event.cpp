@@ -114,6 +114,11 @@ Json FlowEventJson(const core::Flow& f, core::FlowEndReason reason, bool interim
     if (f.key.vlan[1] != 0) v.push_back(f.key.vlan[1]);
     j["vlan"] = v;
   }
+  if (f.encap != core::Encap::kNone) {
+    j["tunnel"] = {{"type", core::EncapName(f.encap)},
+                   {"src_ip", f.encap_src.ToString()},
+                   {"dest_ip", f.encap_dst.ToString()}};
+  }
   if (f.has_mac) {
     j["ether"] = {{"src_mac", MacString(f.orig_mac)}, {"dest_mac", MacString(f.resp_mac)}};
   }

@@ -289,3 +289,60 @@ TEST_CASE("Every prefix of valid frames decodes without reading past the capture
     }
   }
 }
+
+TEST_CASE("IP-in-IP, GRE, ERSPAN and VXLAN are stripped to the inner packet") {
+  auto inner4 = Ipv4("10.9.0.1", "10.9.0.2", 6, Tcp(1111, 443, kTcpSyn));
+  auto inner6 = Ipv6("2001:db8::1", "2001:db8::2", 17, Udp(5000, 53));
+
+  auto ipip = Run(Ether(0x0800, Ipv4("198.51.100.1", "198.51.100.2", 4, inner4)));
+  REQUIRE(ipip.status == DecodeStatus::kOk);
+  CHECK(ipip.p.encap == Encap::kIpInIp);
+  CHECK(ipip.p.encap_src.ToString() == "198.51.100.1");
+  CHECK(ipip.p.src.ToString() == "10.9.0.1");
+  CHECK(ipip.p.dst_port == 443);
+  CHECK(ipip.p.l3 + ipip.p.l3_len <= ipip.p.payload + ipip.p.payload_len);
+
+  auto six_in_four = Run(Ether(0x0800, Ipv4("198.51.100.1", "198.51.100.2", 41, inner6)));
+  REQUIRE(six_in_four.status == DecodeStatus::kOk);
+  CHECK(six_in_four.p.ip_version == 6);
+  CHECK(six_in_four.p.src_port == 5000);
+
+  Bytes gre_ip = {0x00, 0x00, 0x08, 0x00};
+  auto gre = Run(Ether(0x0800, Ipv4("198.51.100.1", "198.51.100.2", 47, Cat(gre_ip, inner4))));
+  REQUIRE(gre.status == DecodeStatus::kOk);
+  CHECK(gre.p.encap == Encap::kGre);
+  CHECK(gre.p.proto == kProtoTcp);
+
+  Bytes gre_key = {0x20, 0x00, 0x86, 0xDD, 0, 0, 0, 7};  // key present
+  CHECK(Run(Ether(0x0800, Ipv4("1.1.1.1", "2.2.2.2", 47, Cat(gre_key, inner6)))).p.ip_version == 6);
+
+  // ERSPAN type II: GRE with sequence number, 8-byte ERSPAN header, then a mirrored frame.
+  Bytes erspan = {0x10, 0x00, 0x88, 0xBE, 0, 0, 0, 1, 0x10, 0x64, 0, 0, 0, 0, 0, 0};
+  auto mirrored = Ether(0x0800, inner4, {42});
+  auto e = Run(Ether(0x0800, Ipv4("192.0.2.10", "192.0.2.20", 47, Cat(erspan, mirrored))));
+  REQUIRE(e.status == DecodeStatus::kOk);
+  CHECK(e.p.encap == Encap::kErspan);
+  CHECK(e.p.src.ToString() == "10.9.0.1");
+  CHECK(e.p.vlan_count == 1);
+  CHECK(e.p.vlan[0] == 42);
+
+  Bytes vxlan = {0x08, 0, 0, 0, 0, 0, 0x64, 0};
+  auto v = Run(Ether(0x0800, Ipv4("192.0.2.10", "192.0.2.20", 17, Udp(40000, 4789, Cat(vxlan, mirrored)))));
+  REQUIRE(v.status == DecodeStatus::kOk);
+  CHECK(v.p.encap == Encap::kVxlan);
+  CHECK(v.p.dst_port == 443);
+
+  // PPTP's enhanced GRE (version 1) carries PPP: it stays a GRE flow.
+  Bytes pptp = {0x30, 0x01, 0x88, 0x0B, 0, 4, 0, 0, 0, 0, 0, 1};
+  auto g = Run(Ether(0x0800, Ipv4("1.1.1.1", "2.2.2.2", 47, Cat(pptp, Bytes(4, 0)))));
+  REQUIRE(g.status == DecodeStatus::kOk);
+  CHECK(g.p.encap == Encap::kNone);
+  CHECK(g.p.proto == kProtoGre);
+
+  // Nesting beyond the depth limit keeps the outermost flow rather than recursing forever.
+  Bytes nested = inner4;
+  for (int i = 0; i < 6; ++i) nested = Ipv4("203.0.113.1", "203.0.113.2", 4, nested);
+  auto n = Run(Ether(0x0800, nested));
+  CHECK(n.status == DecodeStatus::kOk);
+  CHECK(n.p.encap_depth == kMaxEncapDepth);
+}

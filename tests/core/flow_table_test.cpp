@@ -102,21 +102,30 @@ TEST_CASE("VLANs separate otherwise identical flows") {
 
 TEST_CASE("Idle timeouts expire on packet time, per protocol") {
   FlowTableOptions o;
+  o.udp_new_timeout = Seconds(30);
   o.udp_idle_timeout = Seconds(60);
   o.tcp_idle_timeout = Seconds(300);
   Harness h(o);
   h.Feed(UdpFrame("10.0.0.1", "10.0.0.2", 1000, 53), Seconds(0));
+  h.Feed(UdpFrame("10.0.0.2", "10.0.0.1", 53, 1000), Seconds(0));  // answered: established
+  h.Feed(UdpFrame("10.0.0.1", "10.0.0.9", 1001, 53), Seconds(0));  // never answered
   h.Feed(TcpFrame("10.0.0.1", "10.0.0.3", 1000, 80, kTcpSyn), Seconds(0));
-  h.table.Expire(Seconds(59));
+  h.table.Expire(Seconds(29));
   CHECK(h.rec.ended.empty());
-  h.table.Expire(Seconds(60));
+  h.table.Expire(Seconds(30));
   REQUIRE(h.rec.ended.size() == 1);
-  CHECK(h.rec.ended[0].key.proto == kProtoUdp);
-  CHECK(h.rec.ended[0].reason == FlowEndReason::kIdleTimeout);
-  h.table.Expire(Seconds(299));
+  CHECK(h.rec.ended[0].orig_port == 1001);
+  h.table.Expire(Seconds(59));
   CHECK(h.rec.ended.size() == 1);
-  h.table.Expire(Seconds(300));
+  h.table.Expire(Seconds(60));
+  REQUIRE(h.rec.ended.size() == 2);
+  CHECK(h.rec.ended[1].key.proto == kProtoUdp);
+  CHECK(h.rec.ended[1].reason == FlowEndReason::kIdleTimeout);
+  CHECK(h.rec.ended[1].pkts_tc == 1);
+  h.table.Expire(Seconds(299));
   CHECK(h.rec.ended.size() == 2);
+  h.table.Expire(Seconds(300));
+  CHECK(h.rec.ended.size() == 3);
   CHECK(h.table.size() == 0);
 }
 
