@@ -10,6 +10,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
                                            output::EventWriter* writer, core::Status* status) {
   std::unique_ptr<Pipeline> p(new Pipeline());
   p->writer_ = writer;
+  p->options_ = options;
   std::string err;
   p->classifier_ = classify::NdpiClassifier::Create(options.classifier, &err);
   if (!p->classifier_) {
@@ -80,6 +81,15 @@ void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
 
 void Pipeline::OnFlowInterim(core::Flow& flow) {
   writer_->WriteFlow(flow, core::FlowEndReason::kActiveTimeout, true);
+}
+
+void Pipeline::Reset() {
+  Finish();
+  table_ = std::make_unique<core::FlowTable>(options_.flows, this, &stats_.anomalies);
+  fragments_ = core::FragmentTracker();
+  stats_ = core::SensorStats();
+  now_ = 0;
+  finished_ = false;
 }
 
 void Pipeline::Finish() {

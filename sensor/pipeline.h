@@ -32,6 +32,9 @@ class Pipeline final : public core::FlowObserver {
   void HandlePacket(const core::PacketView& packet);
   // Ends every live flow (writing their records) and writes the closing stats event.
   void Finish();
+  // Finishes if needed, then starts over with an empty flow table and zero counters, keeping the
+  // (expensive to build) nDPI module. Used between fuzz inputs and between benchmark rounds.
+  void Reset();
 
   core::SensorStats& stats() { return stats_; }
   const core::FlowTable& flows() const { return *table_; }
@@ -42,6 +45,7 @@ class Pipeline final : public core::FlowObserver {
 
  private:
   Pipeline() = default;
+  PipelineOptions options_;
   void HandleFragment(const core::DecodedPacket& p);
 
   output::EventWriter* writer_ = nullptr;

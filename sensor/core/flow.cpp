@@ -42,11 +42,10 @@ void Flow::Start(const FlowKey& k, bool from_lo, const DecodedPacket& p) {
   if (p.proto == kProtoIcmp || p.proto == kProtoIcmpv6) {
     icmp_type = p.icmp_type;
     icmp_code = p.icmp_code;
-    community_id = CommunityIdV1(p.src, p.dst, p.proto, p.icmp_type, p.icmp_code, p.has_ports);
-  } else {
-    community_id =
-        CommunityIdV1(orig_addr, resp_addr, proto, orig_port, resp_port, p.has_ports);
+    // Community ID hashes ICMP from the first message's sender with its type and code.
+    icmp_first_from_orig = sender_is_orig;
   }
+  has_ports = p.has_ports;
   encap = p.encap;
   encap_src = p.encap_src;
   encap_dst = p.encap_dst;
@@ -104,6 +103,19 @@ void Flow::Update(const DecodedPacket& p, Direction d) {
                                                p.payload_wire_len, 0xFFFF)),
                                            static_cast<std::uint8_t>(d), p.tcp_flags};
   }
+}
+
+const std::string& Flow::CommunityId() const {
+  if (community_id_.empty()) {
+    if (proto == kProtoIcmp || proto == kProtoIcmpv6) {
+      const IpAddress& s = icmp_first_from_orig ? orig_addr : resp_addr;
+      const IpAddress& d = icmp_first_from_orig ? resp_addr : orig_addr;
+      community_id_ = CommunityIdV1(s, d, proto, icmp_type, icmp_code, has_ports);
+    } else {
+      community_id_ = CommunityIdV1(orig_addr, resp_addr, proto, orig_port, resp_port, has_ports);
+    }
+  }
+  return community_id_;
 }
 
 TimeUs Flow::ResponderRttUs() const {

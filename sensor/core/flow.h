@@ -68,7 +68,6 @@ struct Flow {
 
   FlowKey key;
   std::uint64_t id = 0;  // stable within a run and across runs on the same input
-  std::string community_id;
 
   IpAddress orig_addr;
   IpAddress resp_addr;
@@ -78,6 +77,8 @@ struct Flow {
   std::uint8_t ip_version = 0;
   std::uint8_t icmp_type = 0;  // of the first packet, for ICMP flows
   std::uint8_t icmp_code = 0;
+  bool icmp_first_from_orig = true;
+  bool has_ports = false;
   bool orig_is_lo = true;      // whether the originator is key.lo_addr
   bool has_mac = false;
   Encap encap = Encap::kNone;  // tunnel the flow's first packet was stripped from
@@ -108,6 +109,8 @@ struct Flow {
   std::uint32_t interim_count = 0;
   TimeUs last_report_ts = 0;
 
+  mutable std::string community_id_;
+
   // FlowTable bookkeeping: an intrusive LRU list per timeout class.
   Flow* lru_prev = nullptr;
   Flow* lru_next = nullptr;
@@ -122,6 +125,10 @@ struct Flow {
   // Accounts p to the flow (counters, flags, handshake, samples).
   void Update(const DecodedPacket& p, Direction d);
   bool TcpClosed() const { return rst_seen || (fin_seen[0] && fin_seen[1]); }
+
+  // Community ID v1 of the flow, computed on first use (a SHA-1 per flow is a measurable share of
+  // the packet path when records are not written).
+  const std::string& CommunityId() const;
 
   // Handshake RTTs in microseconds, or -1 when that half was not seen.
   TimeUs ResponderRttUs() const;

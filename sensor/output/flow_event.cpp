@@ -107,7 +107,7 @@ Json FlowEventJson(const core::Flow& f, core::FlowEndReason reason, bool interim
   // TLS.AnyDesk) or its single protocol; "failed" as Suricata says when nothing matched.
   std::string app = c.master_protocol.empty() ? c.app_protocol : c.master_protocol;
   j["app_proto"] = (app.empty() || app == "Unknown") ? "failed" : Lower(app);
-  j["community_id"] = f.community_id;
+  j["community_id"] = f.CommunityId();
   if (f.key.vlan[0] != 0 || f.key.vlan[1] != 0) {
     Json v = Json::array();
     v.push_back(f.key.vlan[0]);
