@@ -50,6 +50,7 @@ int RunLive(LiveArgs& a) {
     return 1;
   }
   const auto& stop = InstallStopHandlers(source.get());
+  ArmStopTimer(a.limits.max_seconds);
   pipeline->stats().inputs.push_back(a.live.interface);
   st = RunCapture(*source, *pipeline, stop, a.limits);
   const auto cs = source->stats();

@@ -1,5 +1,7 @@
 #include "sensor/cli/stop_signal.h"
 
+#include <sys/time.h>
+
 #include <csignal>
 
 namespace parallax::cli {
@@ -24,5 +26,17 @@ const std::atomic<bool>& InstallStopHandlers(capture::PacketSource* source) {
 }
 
 void SetStopSource(capture::PacketSource* source) { g_source.store(source); }
+
+void ArmStopTimer(double seconds) {
+  if (!(seconds > 0)) return;
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGALRM, &sa, nullptr);
+  itimerval t{};
+  t.it_value.tv_sec = static_cast<time_t>(seconds);
+  t.it_value.tv_usec = static_cast<suseconds_t>((seconds - static_cast<double>(t.it_value.tv_sec)) * 1e6);
+  setitimer(ITIMER_REAL, &t, nullptr);
+}
 
 }  // namespace parallax::cli

@@ -11,5 +11,8 @@ namespace parallax::cli {
 // Installs the handlers; `source` may be null. Returns the flag the loop must poll.
 const std::atomic<bool>& InstallStopHandlers(capture::PacketSource* source);
 void SetStopSource(capture::PacketSource* source);
+// Stops the loop after `seconds` of wall time, even while libpcap blocks waiting for packets
+// (in immediate mode Linux libpcap ignores the read timeout): SIGALRM via setitimer.
+void ArmStopTimer(double seconds);
 
 }  // namespace parallax::cli
