@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   parallax::cli::AddReadCommand(app, exit_code);
   parallax::cli::AddLiveCommand(app, exit_code);
+  parallax::cli::AddAnalyzersCommand(app, exit_code);
 #ifdef PARALLAX_HAVE_GEO
   parallax::cli::AddGeoCommand(app, exit_code);
 #endif

@@ -17,6 +17,14 @@ std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
     *status = core::Status::Error(err);
     return nullptr;
   }
+  if (auto s = analyzers::AnalyzerHost::Create(options.analyzers, &p->analyzers_); !s.ok()) {
+    *status = s;
+    return nullptr;
+  }
+  if (options.geo) {
+    p->intel_ = std::make_unique<GeoNetworkIntel>(options.geo);
+    p->analyzers_->set_intel(p->intel_.get());
+  }
   p->table_ = std::make_unique<core::FlowTable>(options.flows, p.get(), &p->stats_.anomalies);
   *status = core::Status::Ok();
   return p;
@@ -57,6 +65,7 @@ void Pipeline::HandlePacket(const core::PacketView& packet) {
   ++stats_.ip_packets;
   if (decoded_.is_fragment) fragments_.RememberFirst(decoded_, flow->key);
   classifier_->Process(*flow, decoded_);
+  analyzers_->OnPacket(*flow, decoded_, dir);
 }
 
 void Pipeline::HandleFragment(const core::DecodedPacket& p) {
@@ -76,10 +85,17 @@ void Pipeline::HandleFragment(const core::DecodedPacket& p) {
 
 void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
   classifier_->Finish(flow);
+  for (const auto& fp : analyzers_->OnFlowEnd(flow)) {
+    ++fingerprints_;
+    writer_->WriteFingerprint(flow, fp, false);
+  }
+  analyzers_->Release(flow);
   writer_->WriteFlow(flow, reason, false);
 }
 
 void Pipeline::OnFlowInterim(core::Flow& flow) {
+  // A long session (remote desktop held for days) is reported while it lasts.
+  for (const auto& fp : analyzers_->OnFlowEnd(flow)) writer_->WriteFingerprint(flow, fp, true);
   writer_->WriteFlow(flow, core::FlowEndReason::kActiveTimeout, true);
 }
 

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "analyzers/analyzer_host.h"
+#include "geoip/geo_intel_holder.h"
 #include "sensor/classify/classifier_options.h"
 #include "sensor/classify/ndpi_classifier.h"
 #include "sensor/core/decoded_packet.h"
@@ -14,6 +16,7 @@
 #include "sensor/core/packet_view.h"
 #include "sensor/core/sensor_stats.h"
 #include "sensor/core/status.h"
+#include "sensor/geo_network_intel.h"
 #include "sensor/output/event_writer.h"
 
 namespace parallax {
@@ -21,6 +24,11 @@ namespace parallax {
 struct PipelineOptions {
   core::FlowTableOptions flows;
   classify::ClassifierOptions classifier;
+  // Analyzers to run: "all", "none" or a comma-separated list of registered names.
+  std::string analyzers = "all";
+  // GeoIP and network-type data for analyzers; null runs without (network-type evidence is then
+  // absent, and said so once).
+  const geoip::GeoIntelHolder* geo = nullptr;
 };
 
 class Pipeline final : public core::FlowObserver {
@@ -37,6 +45,7 @@ class Pipeline final : public core::FlowObserver {
   void Reset();
 
   core::SensorStats& stats() { return stats_; }
+  std::uint64_t fingerprints() const { return fingerprints_; }
   const core::FlowTable& flows() const { return *table_; }
   const classify::NdpiClassifier& classifier() const { return *classifier_; }
 
@@ -50,6 +59,9 @@ class Pipeline final : public core::FlowObserver {
 
   output::EventWriter* writer_ = nullptr;
   std::unique_ptr<classify::NdpiClassifier> classifier_;
+  std::unique_ptr<analyzers::AnalyzerHost> analyzers_;
+  std::unique_ptr<GeoNetworkIntel> intel_;
+  std::uint64_t fingerprints_ = 0;
   std::unique_ptr<core::FlowTable> table_;
   core::FragmentTracker fragments_;
   core::SensorStats stats_;

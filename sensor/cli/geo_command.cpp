@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "geoip/default_paths.h"
+#include "sensor/cli/geo_flags.h"
 #include "geoip/geo_intel.h"
 #include "geoip/utc_offset.h"
 
@@ -22,18 +23,8 @@ using namespace parallax::geoip;
 struct GeoOptions {
   std::vector<std::string> addresses;
   bool json = false;
-  std::vector<std::string> city_dbs;
-  std::vector<std::string> asn_dbs;
-  std::string anon_db;
-  std::vector<std::string> lists;
-  std::vector<std::string> tor_lists;
+  GeoFlags geo;
 };
-
-std::string SelfExecutable() {
-  std::error_code ec;
-  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : p.string();
-}
 
 std::string Fixed(double v, int digits) {
   char buf[32];
@@ -124,25 +115,9 @@ void PrintText(const GeoAnswer& a, const std::optional<UtcOffset>& offset) {
 }
 
 int RunGeo(const GeoOptions& o) {
-  GeoIntelOptions options;
-  for (const auto& f : o.city_dbs) options.databases.push_back({f, DbKind::kLocation});
-  for (const auto& f : o.asn_dbs) options.databases.push_back({f, DbKind::kAsn});
-  if (!o.anon_db.empty()) options.databases.push_back({o.anon_db, DbKind::kAnonymousIp});
-  // Flags override the defaults per kind: a kind given on the command line is not searched for.
-  bool have[3] = {!o.city_dbs.empty(), !o.asn_dbs.empty(), !o.anon_db.empty()};
-  const auto dirs = DefaultDataDirs(SelfExecutable());
-  for (const auto& db : FindDefaultDatabases(dirs)) {
-    if (!have[static_cast<int>(*db.expected_kind)]) options.databases.push_back(db);
-  }
-  for (const auto& f : o.lists) options.lists.push_back({f, {}});
-  for (const auto& f : o.tor_lists) {
-    ListOptions tor;
-    tor.default_type = NetworkType::kTorExit;
-    tor.default_provider = "Tor";
-    options.lists.push_back({f, tor});
-  }
   std::shared_ptr<const GeoIntel> intel;
-  if (Status s = GeoIntel::Open(options, &intel); !s.ok()) {
+  std::vector<std::string> dirs;
+  if (Status s = o.geo.Open(&intel, &dirs); !s.ok()) {
     std::cerr << "parallax geo: " << s.message() << "\n";
     return 1;
   }
@@ -183,15 +158,7 @@ void AddGeoCommand(CLI::App& app, int& exit_code) {
       "geo", "Location, ASN and network type of IP addresses, with the source of each answer");
   geo->add_option("IP", opts->addresses, "IPv4 or IPv6 addresses")->required();
   geo->add_flag("--json", opts->json, "One JSON object per address");
-  geo->add_option("--city-db", opts->city_dbs,
-                  "City/Country .mmdb (MaxMind or ip-location-db layout); repeatable");
-  geo->add_option("--asn-db", opts->asn_dbs, "ASN .mmdb (GeoLite2-ASN layout); repeatable");
-  geo->add_option("--anon-db", opts->anon_db, "GeoIP2 Anonymous-IP .mmdb");
-  geo->add_option(
-      "--list", opts->lists,
-      "Operator list: CIDR/ASN lines with type and provider (docs/geoip.md); repeatable");
-  geo->add_option("--tor-list", opts->tor_lists,
-                  "Tor exit list (bulk list or exit-addresses format); repeatable");
+  opts->geo.Register(geo, false);
   geo->callback([opts, &exit_code] { exit_code = RunGeo(*opts); });
 }
 

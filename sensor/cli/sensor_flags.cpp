@@ -13,6 +13,10 @@ void SensorFlags::Register(CLI::App* cmd) {
   cmd->add_option("-o,--output", output, "Write JSON lines here ('-' = stdout)")
       ->capture_default_str();
   cmd->add_option("-f,--filter", bpf, "BPF filter (tcpdump syntax)");
+  cmd->add_option("--analyzers", pipeline.analyzers,
+                  "Analyzers to run: all, none, or a comma-separated list (parallax analyzers)")
+      ->capture_default_str();
+  geo.Register(cmd, true);
   auto& fo = pipeline.flows;
   cmd->add_option("--max-flows", fo.max_flows, "Cap on live flows; the oldest is evicted")
       ->capture_default_str();
@@ -57,6 +61,22 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     if (!s.ok()) return s;
   }
   if (fo.max_flows < 16) return core::Status::Error("--max-flows: must be at least 16");
+  if (!geo.no_geoip) {
+    std::shared_ptr<const geoip::GeoIntel> intel;
+    std::vector<std::string> searched;
+    if (auto s = geo.Open(&intel, &searched); !s.ok()) return core::Status::Error(s.message());
+    if (intel->location_dbs().empty() && intel->asn_dbs().empty()) {
+      // Said once, not per packet: the analysis runs, network-type evidence is thinner.
+      std::string where;
+      for (const auto& d : searched) where += " " + d;
+      std::fprintf(stderr,
+                   "parallax: no GeoIP databases found (looked in%s); network types come from "
+                   "special ranges and curated lists only. Run scripts/fetch-data.\n",
+                   where.c_str());
+    }
+    geo_holder = std::make_shared<geoip::GeoIntelHolder>(intel);
+    pipeline.geo = geo_holder.get();
+  }
   return core::Status::Ok();
 }
 

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "geoip/geo_intel_holder.h"
+#include "sensor/cli/geo_flags.h"
 #include "sensor/core/status.h"
 #include "sensor/output/event_types.h"
 #include "sensor/pipeline.h"
@@ -11,17 +13,19 @@
 namespace parallax::cli {
 
 struct SensorFlags {
-  std::string events = "flow,stats";
+  std::string events = "fingerprint,stats";
   std::string output = "-";
   std::string bpf;
   PipelineOptions pipeline;
+  GeoFlags geo;
+  std::shared_ptr<geoip::GeoIntelHolder> geo_holder;
   // CLI-facing copies in seconds (the options hold microseconds).
   double tcp_timeout = 300, udp_timeout = 300, udp_new_timeout = 30, icmp_timeout = 30,
          other_timeout = 300;
   double active_timeout = 1800;
 
   void Register(CLI::App* cmd);
-  // Converts and validates; errors name the flag.
+  // Converts and validates, opens GeoIP data; errors name the flag or the file.
   core::Status Finalize(output::EventSelection* selection);
 };
 

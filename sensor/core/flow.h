@@ -105,6 +105,9 @@ struct Flow {
 
   Classification classification;
   std::unique_ptr<FlowExtension> classifier_state;
+  // The analyzers following this flow (analyzers/AnalyzerHost); attached at the first packet.
+  std::unique_ptr<FlowExtension> analyzer_state;
+  bool analyzers_attached = false;
 
   std::uint32_t interim_count = 0;
   TimeUs last_report_ts = 0;

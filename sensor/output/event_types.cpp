@@ -5,6 +5,7 @@ namespace parallax::output {
 std::string_view EventTypeName(EventType t) {
   switch (t) {
     case EventType::kFlow: return "flow";
+    case EventType::kFingerprint: return "fingerprint";
     case EventType::kStats: return "stats";
     case EventType::kCount: break;
   }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sensor/output/fingerprint_event.h"
 #include "sensor/output/flow_event.h"
 #include "sensor/output/stats_event.h"
 
@@ -19,6 +20,12 @@ void EventWriter::Write(EventType type, const nlohmann::ordered_json& event) {
 void EventWriter::WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim) {
   if (!selection_.enabled(EventType::kFlow)) return;
   Write(EventType::kFlow, FlowEventJson(flow, reason, interim));
+}
+
+void EventWriter::WriteFingerprint(const core::Flow& flow, const analyzers::Fingerprint& fp,
+                                   bool interim) {
+  if (!selection_.enabled(EventType::kFingerprint)) return;
+  Write(EventType::kFingerprint, FingerprintEventJson(flow, fp, interim));
 }
 
 void EventWriter::WriteStats(const core::SensorStats& stats) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzers/fingerprint.h"
 #include "sensor/core/flow.h"
 #include "sensor/core/sensor_stats.h"
 #include "sensor/output/event_types.h"
@@ -17,6 +18,7 @@ class EventWriter {
   EventWriter(std::FILE* out, EventSelection selection) : out_(out), selection_(selection) {}
 
   void WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim);
+  void WriteFingerprint(const core::Flow& flow, const analyzers::Fingerprint& fp, bool interim);
   void WriteStats(const core::SensorStats& stats);
   void Write(EventType type, const nlohmann::ordered_json& event);
   void Flush() { std::fflush(out_); }

@@ -84,16 +84,14 @@ std::string ProtoName(std::uint8_t proto) {
   }
 }
 
-Json FlowEventJson(const core::Flow& f, core::FlowEndReason reason, bool interim) {
+Json FlowIdentityJson(const core::Flow& f, const char* event_type) {
   const core::Classification& c = f.classification;
-  const auto& ts = f.dir[0];
-  const auto& tc = f.dir[1];
   const bool has_ports = f.proto == core::kProtoTcp || f.proto == core::kProtoUdp ||
                          f.proto == core::kProtoSctp;
   Json j;
   j["timestamp"] = FormatTimestamp(f.last_ts);
   j["flow_id"] = f.id;
-  j["event_type"] = "flow";
+  j["event_type"] = event_type;
   j["src_ip"] = f.orig_addr.ToString();
   if (has_ports) j["src_port"] = f.orig_port;
   j["dest_ip"] = f.resp_addr.ToString();
@@ -123,6 +121,14 @@ Json FlowEventJson(const core::Flow& f, core::FlowEndReason reason, bool interim
     j["ether"] = {{"src_mac", MacString(f.orig_mac)}, {"dest_mac", MacString(f.resp_mac)}};
   }
 
+  return j;
+}
+
+Json FlowEventJson(const core::Flow& f, core::FlowEndReason reason, bool interim) {
+  const core::Classification& c = f.classification;
+  const auto& ts = f.dir[0];
+  const auto& tc = f.dir[1];
+  Json j = FlowIdentityJson(f, "flow");
   Json fl;
   fl["pkts_toserver"] = ts.packets;
   fl["pkts_toclient"] = tc.packets;

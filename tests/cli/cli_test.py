@@ -64,7 +64,7 @@ class CliErrors(unittest.TestCase):
         bad = os.path.join(SCRATCH, "corrupt.pcap")
         with open(bad, "wb") as f:
             f.write(data)
-        r = run("read", bad)
+        r = run("read", bad, "--events", "flow,stats")
         self.assertEqual(r.returncode, 1)
         self.assertIn("corrupt.pcap: corrupt capture at packet 6", r.stderr)
         self.assertIn(f"byte offset {off}", r.stderr)
@@ -131,7 +131,7 @@ class CliErrors(unittest.TestCase):
 class LiveCapture(unittest.TestCase):
     def test_loopback_capture_sees_our_traffic_and_reports_drops(self):
         proc = subprocess.Popen([BIN, "live", "-i", "lo", "-f", "tcp port 47311",
-                                 "--duration", "4"], stdout=subprocess.PIPE,
+                                 "--duration", "4", "--events", "flow,stats"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)  # let libpcap attach before the traffic starts
         import socket
@@ -158,7 +158,8 @@ class LiveCapture(unittest.TestCase):
         self.assertIn("dropped", stats["capture"])
 
     def test_sigterm_flushes_and_exits_zero(self):
-        proc = subprocess.Popen([BIN, "live", "-i", "lo", "-f", "udp port 47312"],
+        proc = subprocess.Popen([BIN, "live", "-i", "lo", "-f", "udp port 47312",
+                                 "--events", "flow,stats"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)
         import socket

@@ -1,0 +1,31 @@
+// GeoIP flags shared by `read`, `live` and `geo`: which databases and network lists to open.
+// Without flags the default data (data/ beside the build, /usr/share/GeoIP, /var/lib/GeoIP) is
+// used; a kind given on the command line is not searched for.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geoip/geo_intel.h"
+
+namespace parallax::cli {
+
+struct GeoFlags {
+  std::vector<std::string> city_dbs;
+  std::vector<std::string> asn_dbs;
+  std::string anon_db;
+  std::vector<std::string> lists;
+  std::vector<std::string> tor_lists;
+  bool no_geoip = false;
+
+  void Register(CLI::App* cmd, bool allow_disable);
+  // Opens what the flags and defaults name. *searched lists the default folders looked in.
+  geoip::Status Open(std::shared_ptr<const geoip::GeoIntel>* out,
+                     std::vector<std::string>* searched) const;
+};
+
+std::string SelfExecutable();
+
+}  // namespace parallax::cli
