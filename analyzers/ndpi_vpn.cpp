@@ -54,6 +54,12 @@ class NdpiVpn final : public Analyzer {
       product = c.app_protocol;  // a VPN nDPI knows but this table does not name yet
     }
     if (product.empty()) return;
+    // nDPI 4.2 labels TLS between Chromecast and phones on TCP 8009 "CiscoVPN" (ja4/tls3.pcapng).
+    // AnyConnect runs on 443 (TLS and DTLS); the legacy Cisco VPN client on 500/4500/10000.
+    if (product == "Cisco AnyConnect" && flow.resp_port != 443 && flow.resp_port != 500 &&
+        flow.resp_port != 4500 && flow.resp_port != 10000) {
+      return;
+    }
     Fingerprint fp;
     fp.kind = Kind::kVpn;
     fp.product = std::string(product);

@@ -34,6 +34,8 @@ constexpr double kRoleRatio = 1.5;
 constexpr core::TimeUs kBurstGapUs = 300'000;
 // Zoom is ordinary unless a session lasts this long (the 8-hour screen shares of the cases).
 constexpr double kZoomLongSessionS = 2 * 3600;
+// Below this much payload a flow is signalling (rendezvous, keepalives): too little to tell roles.
+constexpr std::uint64_t kMinRoleBytes = 20'000;
 
 struct DirStats {
   std::uint64_t payload_packets = 0;
@@ -129,7 +131,13 @@ class RemoteDesktop final : public Analyzer {
     bool orig_controlled;
     rc.role_known = true;
     char basis[200];
-    if (db >= kRoleRatio * std::max(ub, 1.0) && down.payload_bytes > 0) {
+    if (up.payload_bytes + down.payload_bytes < kMinRoleBytes) {
+      orig_controlled = !prod.server_is_controlled;
+      rc.role_known = false;
+      std::snprintf(basis, sizeof basis,
+                    "signalling only (%.0f + %.0f payload bytes): too little to tell roles", ub,
+                    db);
+    } else if (db >= kRoleRatio * std::max(ub, 1.0) && down.payload_bytes > 0) {
       orig_controlled = false;
       std::snprintf(basis, sizeof basis, "responder sends the screen: %.0f vs %.0f payload bytes",
                     db, ub);
@@ -163,6 +171,7 @@ class RemoteDesktop final : public Analyzer {
     if (Contains(c.tls.subject_dn, "Relay") || Contains(c.hostname, "relay")) {
       relay = !c.tls.subject_dn.empty() ? c.tls.subject_dn : c.hostname;
     }
+    if (prod.name == "RustDesk" && flow.resp_port == 21117) relay = "RustDesk relay (hbbr, 21117)";
     NetworkInfo far;
     if (ctx.intel) far = ctx.intel->Lookup(flow.resp_addr);
     if (relay.empty() && prod.relays_by_design && far.known && far.IsHosting()) {
@@ -248,7 +257,9 @@ class RemoteDesktop final : public Analyzer {
       return set("NoMachine", 0.9, "parallax", "NX protocol banner (NXSH-/NXD-)", true, false);
     if (signature_ == "radmin")
       return set("Radmin", 0.7, "parallax", "Radmin handshake on TCP/4899", true, false);
-    const std::string& sni = c.tls.sni.empty() ? c.hostname : c.tls.sni;
+    // Host names count only on the session itself: a DNS lookup of a vendor name is not a session.
+    const bool dns = app == "DNS" || c.master_protocol == "DNS" || rp == 53 || rp == 5353;
+    const std::string sni = dns ? std::string() : (c.tls.sni.empty() ? c.hostname : c.tls.sni);
     if (Contains(c.tls.alpn, "anydesk/") || Contains(c.tls.subject_dn, "philandro") ||
         Contains(c.tls.issuer_dn, "AnyNet") || Contains(c.tls.subject_dn, "AnyDesk"))
       return set("AnyDesk", 0.9, "parallax", "TLS ALPN/certificate of AnyDesk", false, true);
