@@ -240,7 +240,10 @@ class RemoteDesktop final : public Analyzer {
     };
     const std::string ndpi_basis = "nDPI " + c.protocol + " (" + c.confidence + ")";
     // nDPI-named products first.
-    if (app == "AnyDesk") return set("AnyDesk", NdpiConfidence(c), "ndpi", ndpi_basis, false, true);
+    // AnyDesk's direct connections go to the accessed machine's port 7070 (the server is the
+    // controlled end); through a relay both ends are clients and only the traffic tells.
+    if (app == "AnyDesk")
+      return set("AnyDesk", NdpiConfidence(c), "ndpi", ndpi_basis, rp == 7070, rp != 7070);
     if (app == "TeamViewer")
       return set("TeamViewer", NdpiConfidence(c), "ndpi", ndpi_basis, false, true);
     if (app == "RDP") return set("RDP", NdpiConfidence(c), "ndpi", ndpi_basis, true, false);
@@ -262,7 +265,8 @@ class RemoteDesktop final : public Analyzer {
     const std::string sni = dns ? std::string() : (c.tls.sni.empty() ? c.hostname : c.tls.sni);
     if (Contains(c.tls.alpn, "anydesk/") || Contains(c.tls.subject_dn, "philandro") ||
         Contains(c.tls.issuer_dn, "AnyNet") || Contains(c.tls.subject_dn, "AnyDesk"))
-      return set("AnyDesk", 0.9, "parallax", "TLS ALPN/certificate of AnyDesk", false, true);
+      return set("AnyDesk", 0.9, "parallax", "TLS ALPN/certificate of AnyDesk", rp == 7070,
+                 rp != 7070);
     if (Contains(sni, "remotedesktop-pa.googleapis.com") ||
         Contains(sni, "remotedesktop.google.com") || Contains(sni, "chromoting"))
       return set("Chrome Remote Desktop", 0.85, "parallax", "SNI " + sni, false, true);
