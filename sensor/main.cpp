@@ -4,6 +4,10 @@
 #include <iostream>
 
 #include "sensor/cli/commands.h"
+#if __has_include("sensor/cli/roster_command.h")
+#include "sensor/cli/roster_command.h"
+#define PARALLAX_HAVE_ROSTER 1
+#endif
 #if __has_include("sensor/cli/geo_command.h")
 #include "sensor/cli/geo_command.h"
 #define PARALLAX_HAVE_GEO 1
@@ -17,6 +21,9 @@ int main(int argc, char** argv) {
   parallax::cli::AddReadCommand(app, exit_code);
   parallax::cli::AddLiveCommand(app, exit_code);
   parallax::cli::AddAnalyzersCommand(app, exit_code);
+#ifdef PARALLAX_HAVE_ROSTER
+  parallax::cli::AddRosterCommand(app, exit_code);
+#endif
 #ifdef PARALLAX_HAVE_GEO
   parallax::cli::AddGeoCommand(app, exit_code);
 #endif

@@ -25,6 +25,12 @@ std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
     p->intel_ = std::make_unique<GeoNetworkIntel>(options.geo);
     p->analyzers_->set_intel(p->intel_.get());
   }
+  if (options.roster) {
+    static const std::vector<roster::IdentityEvent> kNone;
+    p->engine_ = std::make_unique<divergence::DivergenceEngine>(
+        options.roster, options.bindings, options.identity_events ? *options.identity_events : kNone,
+        options.divergence, p->intel_.get(), options.store);
+  }
   p->table_ = std::make_unique<core::FlowTable>(options.flows, p.get(), &p->stats_.anomalies);
   *status = core::Status::Ok();
   return p;
@@ -85,10 +91,12 @@ void Pipeline::HandleFragment(const core::DecodedPacket& p) {
 
 void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
   classifier_->Finish(flow);
-  for (const auto& fp : analyzers_->OnFlowEnd(flow)) {
+  const std::vector<analyzers::Fingerprint> fps = analyzers_->OnFlowEnd(flow);
+  for (const auto& fp : fps) {
     ++fingerprints_;
     writer_->WriteFingerprint(flow, fp, false);
   }
+  if (engine_) engine_->OnFlow(flow, fps);
   analyzers_->Release(flow);
   writer_->WriteFlow(flow, reason, false);
 }
@@ -118,6 +126,15 @@ void Pipeline::Finish() {
   stats_.flows_evicted = ts.evicted;
   stats_.interim_records = ts.interim_records;
   stats_.peak_live_flows = ts.peak_flows;
+  stats_.fingerprints = fingerprints_;
+  if (engine_) {
+    for (auto& a : engine_->Evaluate(now_, true)) {
+      writer_->WriteAlert(a, now_);
+      alerts_.push_back(std::move(a));
+    }
+    stats_.alerts = alerts_.size();
+    stats_.attributed_flows = engine_->attributed_flows();
+  }
   writer_->WriteStats(stats_);
   writer_->Flush();
 }

@@ -16,6 +16,8 @@
 #include "sensor/core/packet_view.h"
 #include "sensor/core/sensor_stats.h"
 #include "sensor/core/status.h"
+#include "sensor/divergence/alert_store.h"
+#include "sensor/divergence/engine.h"
 #include "sensor/geo_network_intel.h"
 #include "sensor/output/event_writer.h"
 
@@ -29,6 +31,12 @@ struct PipelineOptions {
   // GeoIP and network-type data for analyzers; null runs without (network-type evidence is then
   // absent, and said so once).
   const geoip::GeoIntelHolder* geo = nullptr;
+  // Location divergence: on when a roster is given (all must outlive the pipeline).
+  const roster::Roster* roster = nullptr;
+  const roster::IdentityBindings* bindings = nullptr;
+  const std::vector<roster::IdentityEvent>* identity_events = nullptr;
+  divergence::DivergenceOptions divergence;
+  divergence::AlertStore* store = nullptr;
 };
 
 class Pipeline final : public core::FlowObserver {
@@ -46,6 +54,9 @@ class Pipeline final : public core::FlowObserver {
 
   core::SensorStats& stats() { return stats_; }
   std::uint64_t fingerprints() const { return fingerprints_; }
+  // Every alert written this run (for --explain).
+  const std::vector<divergence::Alert>& alerts() const { return alerts_; }
+  const divergence::DivergenceEngine* engine() const { return engine_.get(); }
   const core::FlowTable& flows() const { return *table_; }
   const classify::NdpiClassifier& classifier() const { return *classifier_; }
 
@@ -62,6 +73,8 @@ class Pipeline final : public core::FlowObserver {
   std::unique_ptr<analyzers::AnalyzerHost> analyzers_;
   std::unique_ptr<GeoNetworkIntel> intel_;
   std::uint64_t fingerprints_ = 0;
+  std::unique_ptr<divergence::DivergenceEngine> engine_;
+  std::vector<divergence::Alert> alerts_;
   std::unique_ptr<core::FlowTable> table_;
   core::FragmentTracker fragments_;
   core::SensorStats stats_;

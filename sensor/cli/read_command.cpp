@@ -7,6 +7,7 @@
 #include "sensor/capture/pcap_source.h"
 #include "sensor/capture_loop.h"
 #include "sensor/cli/commands.h"
+#include "sensor/cli/explain.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
 
@@ -16,6 +17,7 @@ namespace {
 struct ReadArgs {
   std::vector<std::string> files;
   SensorFlags flags;
+  bool explain = false;
 };
 
 int RunRead(ReadArgs& a) {
@@ -23,6 +25,13 @@ int RunRead(ReadArgs& a) {
   if (auto s = a.flags.Finalize(&selection); !s.ok()) {
     std::cerr << "parallax read: " << s.message() << "\n";
     return 2;
+  }
+  if (a.explain) {
+    if (!a.flags.roster) {
+      std::cerr << "parallax read: --explain needs --roster\n";
+      return 2;
+    }
+    selection = output::EventSelection();  // the table replaces the JSON lines
   }
   // Check every file before analysing any, so a typo fails fast instead of after an hour.
   for (const auto& f : a.files) {
@@ -71,6 +80,7 @@ int RunRead(ReadArgs& a) {
   }
   pipeline->stats().capture_received = pipeline->stats().packets;
   pipeline->Finish();
+  if (a.explain) PrintExplain(*a.flags.roster, pipeline->alerts(), out);
   if (out != stdout) std::fclose(out);
   return rc;
 }
@@ -82,6 +92,8 @@ void AddReadCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("read", "Analyse capture files (pcap/pcapng) in order");
   cmd->add_option("files", args->files, "Capture files")->required();
   args->flags.Register(cmd);
+  cmd->add_flag("--explain", args->explain,
+                "Print a per-contractor summary table (most suspicious first) instead of JSON");
   cmd->callback([args, &exit_code] { exit_code = RunRead(*args); });
 }
 

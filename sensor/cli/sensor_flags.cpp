@@ -1,6 +1,7 @@
 #include "sensor/cli/sensor_flags.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace parallax::cli {
@@ -17,6 +18,16 @@ void SensorFlags::Register(CLI::App* cmd) {
                   "Analyzers to run: all, none, or a comma-separated list (parallax analyzers)")
       ->capture_default_str();
   geo.Register(cmd, true);
+  cmd->add_option("--roster", roster_path, "Contractor roster (CSV, JSON or YAML; docs/roster.md)");
+  cmd->add_option("--identity-events", identity_path,
+                  "Identity events (JSON lines binding contractors to addresses over time)");
+  cmd->add_option("--sensor-location", sensor_location,
+                  "Where the sensor is, LAT,LON (for the latency checks)");
+  cmd->add_option("--store", store_path,
+                  "SQLite alert history (':memory:' = fresh each run); alerts are not repeated")
+      ->capture_default_str();
+  cmd->add_option("--window-hours", window_hours, "Evidence/alert window, hours")
+      ->capture_default_str();
   auto& fo = pipeline.flows;
   cmd->add_option("--max-flows", fo.max_flows, "Cap on live flows; the oldest is evicted")
       ->capture_default_str();
@@ -76,6 +87,54 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     }
     geo_holder = std::make_shared<geoip::GeoIntelHolder>(intel);
     pipeline.geo = geo_holder.get();
+  }
+  if (!sensor_location.empty()) {
+    double lat = 0, lon = 0;
+    char tail = 0;
+    if (std::sscanf(sensor_location.c_str(), "%lf,%lf%c", &lat, &lon, &tail) != 2 || lat < -90 ||
+        lat > 90 || lon < -180 || lon > 180) {
+      return core::Status::Error("--sensor-location: expected LAT,LON in degrees, got '" +
+                                 sensor_location + "'");
+    }
+    pipeline.divergence.sensor_latitude = lat;
+    pipeline.divergence.sensor_longitude = lon;
+  }
+  if (!(window_hours >= 1 && window_hours <= 720)) {
+    return core::Status::Error("--window-hours: must be between 1 and 720");
+  }
+  pipeline.divergence.window = static_cast<core::TimeUs>(window_hours * 3600) * core::kMicrosPerSecond;
+  if (!identity_path.empty() && roster_path.empty()) {
+    return core::Status::Error("--identity-events needs --roster");
+  }
+  if (!roster_path.empty()) {
+    roster = std::make_shared<roster::Roster>();
+    std::vector<roster::RosterProblem> problems;
+    if (auto s = roster::Roster::Load(roster_path, roster.get(), &problems); !s.ok()) {
+      std::string m = roster_path + ": roster has " + std::to_string(problems.size()) +
+                      " problem(s) (parallax roster check " + roster_path + "):";
+      for (const auto& p : problems) m += "\n  " + p.ToString();
+      return core::Status::Error(problems.empty() ? s.message() : m);
+    }
+    bindings = std::make_shared<roster::IdentityBindings>();
+    identity_events = std::make_shared<std::vector<roster::IdentityEvent>>();
+    if (!identity_path.empty()) {
+      if (auto s = roster::LoadIdentityEvents(identity_path, roster.get(), identity_events.get(),
+                                              &problems);
+          !s.ok()) {
+        std::string m = identity_path + ": " + std::to_string(problems.size()) + " problem(s):";
+        for (const auto& p : problems) m += "\n  " + p.ToString();
+        return core::Status::Error(problems.empty() ? s.message() : m);
+      }
+      for (const auto& e : *identity_events) bindings->Add(e);
+    }
+    if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;
+    pipeline.roster = roster.get();
+    pipeline.bindings = bindings.get();
+    pipeline.identity_events = identity_events.get();
+    pipeline.store = store.get();
+    if (!pipeline.divergence.sensor_latitude) {
+      std::fprintf(stderr, "parallax: no --sensor-location: latency checks are off\n");
+    }
   }
   return core::Status::Ok();
 }

@@ -7,18 +7,31 @@
 #include "geoip/geo_intel_holder.h"
 #include "sensor/cli/geo_flags.h"
 #include "sensor/core/status.h"
+#include "sensor/divergence/alert_store.h"
+#include "sensor/roster/identity_events.h"
+#include "sensor/roster/roster.h"
 #include "sensor/output/event_types.h"
 #include "sensor/pipeline.h"
 
 namespace parallax::cli {
 
 struct SensorFlags {
-  std::string events = "fingerprint,stats";
+  std::string events = "fingerprint,alert,stats";
   std::string output = "-";
   std::string bpf;
   PipelineOptions pipeline;
   GeoFlags geo;
   std::shared_ptr<geoip::GeoIntelHolder> geo_holder;
+  // Location divergence.
+  std::string roster_path;
+  std::string identity_path;
+  std::string sensor_location;  // "LAT,LON"
+  std::string store_path = ":memory:";
+  double window_hours = 24;
+  std::shared_ptr<roster::Roster> roster;
+  std::shared_ptr<roster::IdentityBindings> bindings;
+  std::shared_ptr<std::vector<roster::IdentityEvent>> identity_events;
+  std::unique_ptr<divergence::AlertStore> store;
   // CLI-facing copies in seconds (the options hold microseconds).
   double tcp_timeout = 300, udp_timeout = 300, udp_new_timeout = 30, icmp_timeout = 30,
          other_timeout = 300;

@@ -24,6 +24,9 @@ struct SensorStats {
   std::uint64_t flows_evicted = 0;
   std::uint64_t interim_records = 0;
   std::uint64_t peak_live_flows = 0;
+  std::uint64_t fingerprints = 0;
+  std::uint64_t alerts = 0;
+  std::uint64_t attributed_flows = 0;  // flows tied to a roster contractor
   std::uint64_t capture_received = 0;
   std::uint64_t capture_dropped = 0;     // pcap_stats ps_drop (live capture)
   std::uint64_t capture_if_dropped = 0;  // pcap_stats ps_ifdrop

@@ -6,6 +6,7 @@ std::string_view EventTypeName(EventType t) {
   switch (t) {
     case EventType::kFlow: return "flow";
     case EventType::kFingerprint: return "fingerprint";
+    case EventType::kAlert: return "alert";
     case EventType::kStats: return "stats";
     case EventType::kCount: break;
   }

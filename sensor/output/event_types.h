@@ -10,7 +10,7 @@
 
 namespace parallax::output {
 
-enum class EventType : std::uint8_t { kFlow, kFingerprint, kStats, kCount };
+enum class EventType : std::uint8_t { kFlow, kFingerprint, kAlert, kStats, kCount };
 
 std::string_view EventTypeName(EventType t);
 

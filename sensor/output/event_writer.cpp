@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sensor/output/alert_event.h"
 #include "sensor/output/fingerprint_event.h"
 #include "sensor/output/flow_event.h"
 #include "sensor/output/stats_event.h"
@@ -26,6 +27,11 @@ void EventWriter::WriteFingerprint(const core::Flow& flow, const analyzers::Fing
                                    bool interim) {
   if (!selection_.enabled(EventType::kFingerprint)) return;
   Write(EventType::kFingerprint, FingerprintEventJson(flow, fp, interim));
+}
+
+void EventWriter::WriteAlert(const divergence::Alert& alert, core::TimeUs now) {
+  if (!selection_.enabled(EventType::kAlert)) return;
+  Write(EventType::kAlert, AlertEventJson(alert, now));
 }
 
 void EventWriter::WriteStats(const core::SensorStats& stats) {

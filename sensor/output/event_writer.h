@@ -9,6 +9,7 @@
 #include "analyzers/fingerprint.h"
 #include "sensor/core/flow.h"
 #include "sensor/core/sensor_stats.h"
+#include "sensor/divergence/alert.h"
 #include "sensor/output/event_types.h"
 
 namespace parallax::output {
@@ -19,6 +20,7 @@ class EventWriter {
 
   void WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim);
   void WriteFingerprint(const core::Flow& flow, const analyzers::Fingerprint& fp, bool interim);
+  void WriteAlert(const divergence::Alert& alert, core::TimeUs now);
   void WriteStats(const core::SensorStats& stats);
   void Write(EventType type, const nlohmann::ordered_json& event);
   void Flush() { std::fflush(out_); }

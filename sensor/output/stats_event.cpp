@@ -24,6 +24,9 @@ nlohmann::ordered_json StatsEventJson(const core::SensorStats& s) {
   st["flows"] = {{"created", s.flows_created},     {"ended", s.flows_ended},
                  {"evicted", s.flows_evicted},     {"interim_records", s.interim_records},
                  {"peak_live", s.peak_live_flows}};
+  st["fingerprints"] = s.fingerprints;
+  st["alerts"] = s.alerts;
+  st["attributed_flows"] = s.attributed_flows;
   st["capture"] = {{"received", s.capture_received},
                    {"dropped", s.capture_dropped},
                    {"if_dropped", s.capture_if_dropped}};

@@ -1,0 +1,59 @@
+// Alert: one finding about one contractor in one window, with the evidence an analyst needs.
+// Written as an eve.json `alert` event (Suricata's `alert` object plus a `parallax` object;
+// docs/alerts.md and docs/alert.schema.json).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sensor/core/time.h"
+
+namespace parallax::divergence {
+
+enum class AlertKind {
+  kLocationMismatch,
+  kAnonymizedEgress,
+  kLatencyInconsistent,
+  kRemoteControlledDevice,
+  kColocatedDesktop,
+  kSharedEgress,
+  kOffHours,
+};
+const char* AlertKindName(AlertKind k);
+// Suricata signature id (local range 9100001..9100007) and signature text.
+std::uint32_t SignatureId(AlertKind k);
+
+struct MitreTechnique {
+  std::string id;    // "T1219"
+  std::string name;  // "Remote Access Software"
+};
+
+struct Alert {
+  AlertKind kind;
+  std::string contractor_id;
+  std::string contractor_name;
+  int severity = 2;         // Suricata: 1 high, 2 medium, 3 low
+  double score = 0;         // 0..100
+  std::string explanation;  // one sentence
+  nlohmann::ordered_json claimed;
+  nlohmann::ordered_json observed;
+  nlohmann::ordered_json evidence;
+  std::vector<MitreTechnique> mitre;
+  core::TimeUs window_start = 0;
+  core::TimeUs window_end = 0;
+  core::TimeUs first_seen = 0;
+  core::TimeUs last_seen = 0;
+  std::uint64_t count = 1;  // findings folded into this alert
+  std::string community_id; // a representative flow, when one exists
+  std::string src_ip, dest_ip;
+  int src_port = -1, dest_port = -1;
+  std::string proto;
+
+  // Stable across runs and restarts: contractor, kind and window (SIEMs de-duplicate on it).
+  std::string Id() const;
+};
+
+}  // namespace parallax::divergence

@@ -1,0 +1,74 @@
+#include "sensor/divergence/alert_store.h"
+
+#include <sqlite3.h>
+
+namespace parallax::divergence {
+namespace {
+
+struct Stmt {
+  sqlite3_stmt* s = nullptr;
+  ~Stmt() { sqlite3_finalize(s); }
+};
+
+}  // namespace
+
+core::Status AlertStore::Open(const std::string& path, std::unique_ptr<AlertStore>* out) {
+  std::unique_ptr<AlertStore> st(new AlertStore());
+  st->path_ = path;
+  if (sqlite3_open(path.c_str(), &st->db_) != SQLITE_OK) {
+    return core::Status::Error(path + ": cannot open alert store: " +
+                               (st->db_ ? sqlite3_errmsg(st->db_) : "out of memory"));
+  }
+  const char* schema =
+      "PRAGMA journal_mode=WAL;"
+      "CREATE TABLE IF NOT EXISTS alerts ("
+      "  id TEXT PRIMARY KEY, contractor TEXT NOT NULL, kind TEXT NOT NULL,"
+      "  window_start INTEGER NOT NULL, weight INTEGER NOT NULL, times_emitted INTEGER NOT NULL,"
+      "  explanation TEXT NOT NULL);";
+  char* err = nullptr;
+  if (sqlite3_exec(st->db_, schema, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "unknown error";
+    sqlite3_free(err);
+    return core::Status::Error(path + ": not a usable alert store: " + m);
+  }
+  *out = std::move(st);
+  return core::Status::Ok();
+}
+
+AlertStore::~AlertStore() { sqlite3_close(db_); }
+
+std::map<std::string, std::uint64_t> AlertStore::EmittedAlerts() const {
+  std::map<std::string, std::uint64_t> out;
+  Stmt q;
+  if (sqlite3_prepare_v2(db_, "SELECT id, weight FROM alerts", -1, &q.s, nullptr) != SQLITE_OK) {
+    return out;
+  }
+  while (sqlite3_step(q.s) == SQLITE_ROW) {
+    const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0));
+    out[id ? id : ""] = static_cast<std::uint64_t>(sqlite3_column_int64(q.s, 1));
+  }
+  return out;
+}
+
+void AlertStore::Record(const Alert& a) {
+  Stmt q;
+  const char* sql =
+      "INSERT INTO alerts (id, contractor, kind, window_start, weight, times_emitted, explanation)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)"
+      " ON CONFLICT(id) DO UPDATE SET weight = excluded.weight,"
+      " times_emitted = times_emitted + 1, explanation = excluded.explanation";
+  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
+    ++errors_;
+    return;
+  }
+  const std::string id = a.Id();
+  sqlite3_bind_text(q.s, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q.s, 2, a.contractor_id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q.s, 3, AlertKindName(a.kind), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q.s, 4, a.window_start);
+  sqlite3_bind_int64(q.s, 5, static_cast<sqlite3_int64>(a.count));
+  sqlite3_bind_text(q.s, 6, a.explanation.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+}
+
+}  // namespace parallax::divergence

@@ -1,0 +1,39 @@
+// AlertStore: alert history in SQLite, so a restart or a second `read` with the same store does
+// not repeat an alert (each is re-emitted only when its evidence grew). Every query is a prepared
+// statement. ":memory:" gives a fresh store for one run.
+// Thread-safety: REQUIRES external synchronization.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sensor/core/status.h"
+#include "sensor/divergence/alert.h"
+
+struct sqlite3;
+
+namespace parallax::divergence {
+
+class AlertStore {
+ public:
+  static core::Status Open(const std::string& path, std::unique_ptr<AlertStore>* out);
+  ~AlertStore();
+  AlertStore(const AlertStore&) = delete;
+  AlertStore& operator=(const AlertStore&) = delete;
+
+  // alert id -> evidence weight when it was last emitted
+  std::map<std::string, std::uint64_t> EmittedAlerts() const;
+  // Records an emitted alert (insert or update); errors are counted, not thrown.
+  void Record(const Alert& alert);
+  std::uint64_t errors() const { return errors_; }
+
+ private:
+  AlertStore() = default;
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::uint64_t errors_ = 0;
+};
+
+}  // namespace parallax::divergence

@@ -1,0 +1,62 @@
+#include <cmath>
+#include <cstdio>
+
+#include "sensor/divergence/detections.h"
+
+namespace parallax::divergence {
+
+Alert NewAlert(AlertKind kind, const DetectionContext& ctx) {
+  Alert a;
+  a.kind = kind;
+  a.contractor_id = ctx.contractor.id;
+  a.contractor_name = ctx.contractor.name;
+  a.window_start = ctx.window.window_start;
+  a.window_end = ctx.window_end;
+  a.first_seen = ctx.window.first_ts;
+  a.last_seen = ctx.window.last_ts;
+  a.claimed = ClaimedJson(ctx.contractor);
+  return a;
+}
+
+nlohmann::ordered_json GeoJson(const GeoFact& g) {
+  nlohmann::ordered_json j;
+  j["ip"] = g.ip;
+  j["country"] = g.country;
+  j["city"] = g.city;
+  if (g.located()) {
+    j["latitude"] = std::round(*g.latitude * 1e4) / 1e4;
+    j["longitude"] = std::round(*g.longitude * 1e4) / 1e4;
+  }
+  if (g.accuracy_km) j["accuracy_radius_km"] = g.accuracy_km;
+  j["network_type"] = g.network_type;
+  if (!g.provider.empty()) j["provider"] = g.provider;
+  if (g.asn) j["asn"] = g.asn;
+  if (!g.organisation.empty()) j["organisation"] = g.organisation;
+  if (!g.network_source.empty()) j["network_decided_by"] = g.network_source;
+  return j;
+}
+
+nlohmann::ordered_json ClaimedJson(const roster::Contractor& c) {
+  nlohmann::ordered_json j;
+  j["city"] = c.claimed.city;
+  j["country"] = c.claimed.country;
+  if (c.claimed.latitude && c.claimed.longitude) {
+    j["latitude"] = *c.claimed.latitude;
+    j["longitude"] = *c.claimed.longitude;
+  }
+  j["time_zone"] = c.time_zone;
+  return j;
+}
+
+std::string Km(double km) {
+  char buf[32];
+  const long v = std::lround(km);
+  if (v >= 1000) {
+    std::snprintf(buf, sizeof buf, "%ld,%03ld km", v / 1000, v % 1000);
+  } else {
+    std::snprintf(buf, sizeof buf, "%ld km", v);
+  }
+  return buf;
+}
+
+}  // namespace parallax::divergence

@@ -1,0 +1,292 @@
+#include "sensor/divergence/engine.h"
+
+#include <algorithm>
+
+#include "sensor/divergence/alert_store.h"
+#include "sensor/divergence/detections.h"
+
+namespace parallax::divergence {
+namespace {
+
+bool IsPublic(const core::IpAddress& a) {
+  const std::uint8_t* b = a.bytes();
+  if (a.is_v4()) {
+    if (b[0] == 10 || b[0] == 127 || b[0] == 0 || b[0] >= 224) return false;
+    if (b[0] == 172 && (b[1] & 0xF0) == 16) return false;
+    if (b[0] == 192 && b[1] == 168) return false;
+    if (b[0] == 169 && b[1] == 254) return false;
+    if (b[0] == 100 && (b[1] & 0xC0) == 64) return false;  // CGNAT
+    return true;
+  }
+  if ((b[0] & 0xFE) == 0xFC) return false;                 // ULA
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return false;  // link-local
+  if (b[0] == 0xFF) return false;
+  return !(a == core::IpAddress());
+}
+
+// How much evidence an alert rests on, to decide whether a re-evaluation is an update.
+std::uint64_t Weight(const Alert& a) { return a.count; }
+
+}  // namespace
+
+void DivergenceOptions::Sanitize() {
+  window = std::clamp(window, core::Seconds(3600), core::Seconds(30 * 24 * 3600));
+  min_rtt_samples = std::max(1, min_rtt_samples);
+  off_hours_min_events = std::max(1, off_hours_min_events);
+  max_contractors_per_egress = std::max(1, max_contractors_per_egress);
+}
+
+DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
+                                   const roster::IdentityBindings* bindings,
+                                   const std::vector<roster::IdentityEvent>& events,
+                                   DivergenceOptions options, GeoNetworkIntel* geo,
+                                   AlertStore* store)
+    : roster_(roster), bindings_(bindings), options_(options), geo_(geo), store_(store) {
+  options_.Sanitize();
+  // What the VPN gateway or SSO says is evidence too: the contractor was at that address then.
+  for (const auto& e : events) {
+    if (!e.public_ip || !roster_->Find(e.contractor)) continue;
+    ContractorWindow& w = WindowFor(e.contractor, e.ts);
+    Egress(w, *e.public_ip, "identity event (" + e.source + ")", e.ts);
+  }
+  if (store_) {
+    for (auto& [id, weight] : store_->EmittedAlerts()) emitted_[id] = weight;
+  }
+}
+
+GeoFact DivergenceEngine::Geo(const core::IpAddress& ip) {
+  GeoFact g;
+  g.ip = ip.ToString();
+  if (!geo_) return g;
+  const geoip::GeoAnswer& a = geo_->Answer(ip);
+  g.country = a.record.country;
+  g.city = a.record.city;
+  if (a.record.has_coordinates) {
+    g.latitude = a.record.latitude;
+    g.longitude = a.record.longitude;
+  }
+  g.accuracy_km = a.record.accuracy_radius_km;
+  g.time_zone = a.record.time_zone;
+  g.network_type = std::string(geoip::NetworkTypeName(a.network_type));
+  g.provider = a.provider;
+  g.asn = a.record.asn;
+  g.organisation = a.record.as_organisation;
+  g.network_source = std::string(geoip::NetworkSourceName(a.network_source));
+  if (!a.network_detail.empty()) g.network_source += ": " + a.network_detail;
+  return g;
+}
+
+ContractorWindow& DivergenceEngine::WindowFor(const std::string& contractor, core::TimeUs ts) {
+  const core::TimeUs start = (ts >= 0 ? ts / options_.window : (ts - options_.window + 1) / options_.window) *
+                             options_.window;
+  ContractorWindow& w = evidence_[contractor][start];
+  if (w.flows == 0 && w.egress.empty() && w.first_ts == 0) {
+    w.window_start = start;
+    w.first_ts = ts;
+  }
+  w.first_ts = std::min(w.first_ts, ts);
+  w.last_ts = std::max(w.last_ts, ts);
+  return w;
+}
+
+EgressEvidence& DivergenceEngine::Egress(ContractorWindow& w, const core::IpAddress& ip,
+                                         const std::string& how, core::TimeUs ts) {
+  const std::string key = ip.ToString();
+  auto it = w.egress.find(key);
+  if (it == w.egress.end()) {
+    EgressEvidence e;
+    e.geo = Geo(ip);
+    e.how = how;
+    e.first_ts = ts;
+    it = w.egress.emplace(key, std::move(e)).first;
+  }
+  it->second.first_ts = std::min(it->second.first_ts, ts);
+  it->second.last_ts = std::max(it->second.last_ts, ts);
+  return it->second;
+}
+
+DivergenceEngine::Attribution DivergenceEngine::Attribute(const core::Flow& f) const {
+  Attribution a;
+  const core::TimeUs ts = f.first_ts;
+  auto device_owner = [&](const core::IpAddress& ip) -> const roster::Contractor* {
+    if (const auto* c = roster_->ByDeviceAddress(ip)) return c;
+    if (bindings_) {
+      if (const std::string* id = bindings_->ByInternal(ip, ts)) return roster_->Find(*id);
+    }
+    return nullptr;
+  };
+  auto egress_owner = [&](const core::IpAddress& ip) -> const roster::Contractor* {
+    if (!IsPublic(ip)) return nullptr;
+    if (bindings_) {
+      if (const std::string* id = bindings_->ByPublic(ip, ts)) return roster_->Find(*id);
+    }
+    return roster_->ByEgressAddress(ip);
+  };
+  for (int side = 0; side < 2 && !a.contractor; ++side) {
+    const core::IpAddress& ip = side == 0 ? f.orig_addr : f.resp_addr;
+    if (const auto* c = device_owner(ip)) {
+      a = {c, true, side == 0, ip, false, false, {}};
+    }
+  }
+  if (!a.contractor && f.has_mac) {
+    for (int side = 0; side < 2 && !a.contractor; ++side) {
+      if (const auto* c = roster_->ByMac(side == 0 ? f.orig_mac : f.resp_mac)) {
+        a = {c, true, side == 0, side == 0 ? f.orig_addr : f.resp_addr, false, false, {}};
+      }
+    }
+  }
+  for (int side = 0; side < 2; ++side) {
+    const core::IpAddress& ip = side == 0 ? f.orig_addr : f.resp_addr;
+    if (a.has_device && ip == a.device) continue;
+    if (const auto* c = egress_owner(ip)) {
+      if (a.contractor && a.contractor != c) continue;
+      a.contractor = c;
+      a.has_egress = true;
+      a.egress_is_orig = side == 0;
+      a.egress = ip;
+      break;
+    }
+  }
+  return a;
+}
+
+void DivergenceEngine::OnFlow(const core::Flow& f,
+                              const std::vector<analyzers::Fingerprint>& fingerprints) {
+  const Attribution at = Attribute(f);
+  if (!at.contractor) return;
+  ++attributed_;
+  const std::string& id = at.contractor->id;
+  ContractorWindow& w = WindowFor(id, f.first_ts);
+  ++w.flows;
+  // Activity: flows the contractor's side started (a person at work opens connections).
+  const bool initiated = (at.has_device && at.device_is_orig) || (at.has_egress && at.egress_is_orig);
+  if (initiated) ++w.activity[f.first_ts / core::Seconds(3600)];
+  if (at.has_device) {
+    const std::string dev = at.device.ToString();
+    if (std::find(w.devices.begin(), w.devices.end(), dev) == w.devices.end() &&
+        w.devices.size() < kMaxListed) {
+      w.devices.push_back(dev);
+    }
+  }
+  if (at.has_egress) {
+    EgressEvidence& e = Egress(w, at.egress, "gateway flow", f.first_ts);
+    ++e.flows;
+    if (e.community_ids.size() < 5) e.community_ids.push_back(f.CommunityId());
+    const core::TimeUs rtt = at.egress_is_orig ? f.OriginatorRttUs() : f.ResponderRttUs();
+    if (rtt >= 0) {
+      e.rtt_ms.push_back(static_cast<double>(rtt) / 1000.0);
+      if (e.rtt_ms.size() > kMaxRttSamples) {  // keep the lowest: the minimum is what counts
+        std::sort(e.rtt_ms.begin(), e.rtt_ms.end());
+        e.rtt_ms.resize(kMaxRttSamples);
+      }
+    }
+  } else if (at.has_device && bindings_) {
+    // Inside the corporate network the public egress is what the gateway logged for them.
+    const auto pubs = bindings_->PublicOf(id, f.first_ts);
+    if (!pubs.empty()) {
+      EgressEvidence& e = Egress(w, pubs.front(), "identity event", f.first_ts);
+      ++e.flows;
+    }
+  }
+  const std::string dev_ip = at.has_device ? at.device.ToString() : std::string();
+  const std::string egress_ip = at.has_egress ? at.egress.ToString() : std::string();
+  auto mine = [&](const core::IpAddress& ip) {
+    const std::string s = ip.ToString();
+    return (!dev_ip.empty() && s == dev_ip) || (!egress_ip.empty() && s == egress_ip);
+  };
+  for (const auto& fp : fingerprints) {
+    if (!fp.remote) continue;
+    const auto& rc = *fp.remote;
+    if (fp.kind == analyzers::Kind::kRemoteDesktop && mine(rc.controlled) &&
+        w.remote.size() < kMaxListed) {
+      RemoteControlEvidence r;
+      r.product = fp.product;
+      r.device_ip = rc.controlled.ToString();
+      r.controller_ip = rc.controller.ToString();
+      r.controller = Geo(rc.controller);
+      r.relayed = rc.relayed;
+      r.relay = rc.relay;
+      r.role_known = rc.role_known;
+      r.role_basis = rc.role_basis;
+      r.duration_s = rc.duration_s;
+      r.input_events_per_min = rc.input_events_per_min;
+      r.ts = f.first_ts;
+      r.community_id = f.CommunityId();
+      // Signalling without a screen (a few kB to a rendezvous server) is not someone driving.
+      if (r.role_known || rc.screen_bytes + rc.input_bytes > 0) w.remote.push_back(std::move(r));
+    }
+    if (fp.kind == analyzers::Kind::kColocatedDesktop &&
+        (mine(rc.controlled) || mine(rc.controller)) && w.colocated.size() < kMaxListed) {
+      ColocatedEvidence c;
+      c.product = fp.product;
+      c.host_ip = rc.controlled.ToString();
+      c.host = Geo(rc.controlled);
+      c.how = "colocated_desktop fingerprint: " + rc.role_basis;
+      c.ts = f.first_ts;
+      c.community_id = f.CommunityId();
+      w.colocated.push_back(std::move(c));
+    }
+  }
+}
+
+std::vector<Alert> DivergenceEngine::Evaluate(core::TimeUs now, bool final) {
+  std::vector<Alert> out;
+  // Public address -> contractors, per window (for shared_egress).
+  std::map<core::TimeUs, std::map<std::string, std::set<std::string>>> sharing;
+  // Identity events alone (a window with no traffic of the contractor) only attribute; they do
+  // not accuse: the capture being read may cover other people's time.
+  for (const auto& [id, windows] : evidence_) {
+    for (const auto& [start, w] : windows) {
+      if (w.flows == 0) continue;
+      for (const auto& [ip, e] : w.egress) sharing[start][ip].insert(id);
+    }
+  }
+  for (const auto& [id, windows] : evidence_) {
+    const roster::Contractor* c = roster_->Find(id);
+    if (!c) continue;
+    for (const auto& [start, w] : windows) {
+      const core::TimeUs end = start + options_.window;
+      if (!final && end > now) continue;
+      if (w.flows == 0) continue;
+      std::vector<const ContractorWindow*> lookback;
+      for (const auto& [s2, w2] : windows) {
+        if (s2 <= start && s2 + options_.off_hours_lookback > start) lookback.push_back(&w2);
+      }
+      DetectionContext ctx{*c, w, options_, end, lookback, sharing[start]};
+      std::vector<Alert> found;
+      for (auto detect : {DetectLocationMismatch, DetectAnonymizedEgress, DetectLatencyInconsistent,
+                          DetectRemoteControlledDevice, DetectColocatedDesktop, DetectSharedEgress,
+                          DetectOffHours}) {
+        if (std::optional<Alert> a = detect(ctx)) found.push_back(std::move(*a));
+      }
+      // A remote session on a desktop that is itself hosted is the colocated-desktop case: one
+      // finding, not two.
+      for (const auto& co : found) {
+        if (co.kind != AlertKind::kColocatedDesktop) continue;
+        std::erase_if(found, [&](const Alert& x) {
+          return x.kind == AlertKind::kRemoteControlledDevice && x.community_id == co.community_id;
+        });
+        break;
+      }
+      for (auto& alert : found) {
+        std::optional<Alert> a = std::move(alert);
+        a->count = w.flows + w.egress.size() + w.remote.size() + w.colocated.size();
+        const std::string aid = a->Id();
+        auto it = emitted_.find(aid);
+        if (it != emitted_.end() && it->second >= Weight(*a)) continue;  // nothing new
+        a->evidence["update"] = it != emitted_.end();
+        emitted_[aid] = Weight(*a);
+        if (store_) store_->Record(*a);
+        out.push_back(std::move(*a));
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) {
+    if (x.contractor_id != y.contractor_id) return x.contractor_id < y.contractor_id;
+    if (x.window_start != y.window_start) return x.window_start < y.window_start;
+    return x.kind < y.kind;
+  });
+  return out;
+}
+
+}  // namespace parallax::divergence

@@ -1,0 +1,75 @@
+// DivergenceEngine: attributes ended flows (and their fingerprints) to contractors, keeps the
+// evidence per contractor and window, and evaluates the seven detections into alerts, one per
+// contractor, kind and window (repeated findings fold into it).
+//
+// Attribution (both vantage points): a flow belongs to a contractor when one of its addresses is
+// their device (roster device CIDRs, MAC addresses, or an identity event's internal address at
+// that time: the sensor is inside, seeing the device's own traffic), or their public egress (the
+// roster's egress addresses or an identity event's public address: the sensor is at the
+// remote-access gateway, seeing the device connect in). At the gateway the handshake's
+// SYN-ACK -> ACK gap is the round trip between the sensor and the contractor's egress.
+// Thread-safety: REQUIRES external synchronization (one engine; workers hand it ended flows).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzers/fingerprint.h"
+#include "sensor/core/flow.h"
+#include "sensor/divergence/alert.h"
+#include "sensor/divergence/divergence_options.h"
+#include "sensor/divergence/evidence.h"
+#include "sensor/geo_network_intel.h"
+#include "sensor/roster/identity_events.h"
+#include "sensor/roster/roster.h"
+
+namespace parallax::divergence {
+
+class AlertStore;
+
+class DivergenceEngine {
+ public:
+  // roster and bindings must outlive the engine; geo and store may be null.
+  DivergenceEngine(const roster::Roster* roster, const roster::IdentityBindings* bindings,
+                   const std::vector<roster::IdentityEvent>& events, DivergenceOptions options,
+                   GeoNetworkIntel* geo, AlertStore* store);
+
+  void OnFlow(const core::Flow& flow, const std::vector<analyzers::Fingerprint>& fingerprints);
+  // Alerts due: with `final`, every window; otherwise windows that ended before `now`. An alert
+  // already emitted (this run or, with a store, an earlier one) is returned again only when its
+  // evidence grew, as an update with the same id.
+  std::vector<Alert> Evaluate(core::TimeUs now, bool final);
+
+  std::uint64_t attributed_flows() const { return attributed_; }
+
+ private:
+  struct Attribution {
+    const roster::Contractor* contractor = nullptr;
+    bool has_device = false;
+    bool device_is_orig = false;
+    core::IpAddress device;
+    bool has_egress = false;
+    bool egress_is_orig = false;
+    core::IpAddress egress;
+  };
+  Attribution Attribute(const core::Flow& flow) const;
+  ContractorWindow& WindowFor(const std::string& contractor, core::TimeUs ts);
+  EgressEvidence& Egress(ContractorWindow& w, const core::IpAddress& ip, const std::string& how,
+                         core::TimeUs ts);
+  GeoFact Geo(const core::IpAddress& ip);
+
+  const roster::Roster* roster_;
+  const roster::IdentityBindings* bindings_;
+  DivergenceOptions options_;
+  GeoNetworkIntel* geo_;
+  AlertStore* store_;
+  // contractor id -> window start -> evidence
+  std::map<std::string, std::map<core::TimeUs, ContractorWindow>> evidence_;
+  std::map<std::string, std::uint64_t> emitted_;  // alert id -> evidence count when emitted
+  std::uint64_t attributed_ = 0;
+};
+
+}  // namespace parallax::divergence

@@ -1,0 +1,104 @@
+#include "sensor/roster/json_positions.h"
+
+namespace parallax::roster {
+namespace {
+
+// Far deeper than any roster; stops a hostile file from exhausting the stack (nlohmann has
+// already parsed it, but recursion here is ours).
+constexpr int kMaxDepth = 256;
+
+}  // namespace
+
+LineColumn PositionOf(std::string_view text, std::size_t offset) {
+  LineColumn lc;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++lc.line;
+      lc.column = 1;
+    } else {
+      ++lc.column;
+    }
+  }
+  return lc;
+}
+
+JsonPositions::JsonPositions(std::string_view text) : text_(text) { Value(""); }
+
+std::size_t JsonPositions::LineOf(const std::string& path) const {
+  auto it = lines_.find(path);
+  return it == lines_.end() ? 0 : it->second;
+}
+
+void JsonPositions::SkipSpace() {
+  while (pos_ < text_.size()) {
+    const char c = text_[pos_];
+    if (c == '\n') {
+      ++line_;
+    } else if (c != ' ' && c != '\t' && c != '\r') {
+      return;
+    }
+    ++pos_;
+  }
+}
+
+std::string JsonPositions::String() {
+  std::string s;
+  ++pos_;  // opening quote
+  while (pos_ < text_.size() && text_[pos_] != '"') {
+    if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+    s.push_back(text_[pos_++]);
+  }
+  ++pos_;  // closing quote
+  return s;
+}
+
+void JsonPositions::Value(const std::string& path) {
+  SkipSpace();
+  if (pos_ >= text_.size()) return;
+  if (depth_ >= kMaxDepth) {
+    pos_ = text_.size();  // give up on the rest: lines stay unknown (0), nothing breaks
+    return;
+  }
+  ++depth_;
+  lines_.emplace(path, line_);
+  const char c = text_[pos_];
+  if (c == '{' || c == '[') {
+    const bool object = c == '{';
+    const char close = object ? '}' : ']';
+    ++pos_;
+    for (std::size_t index = 0;; ++index) {
+      SkipSpace();
+      if (pos_ >= text_.size()) break;
+      if (text_[pos_] == close) {
+        ++pos_;
+        break;
+      }
+      if (text_[pos_] == ',') {
+        ++pos_;
+        SkipSpace();
+      }
+      std::string child;
+      if (object) {
+        const std::string key = String();
+        SkipSpace();
+        ++pos_;  // ':'
+        child = path.empty() ? key : path + "." + key;
+      } else {
+        child = path + "[" + std::to_string(index) + "]";
+      }
+      Value(child);
+    }
+  } else if (c == '"') {
+    String();
+  } else {
+    // Numbers and literals run to the next delimiter.
+    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' && text_[pos_] != ']' &&
+           text_[pos_] != ' ' && text_[pos_] != '\n' && text_[pos_] != '\t' &&
+           text_[pos_] != '\r') {
+      ++pos_;
+    }
+  }
+  --depth_;
+}
+
+}  // namespace parallax::roster

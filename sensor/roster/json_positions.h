@@ -1,0 +1,41 @@
+// Where things are in a JSON text, for messages: nlohmann::json keeps no positions, so the
+// loaders that need a line for a value scan the text once more with this small tokenizer.
+// Internal to parallax_roster. Thread-safe: immutable once built.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace parallax::roster {
+
+struct LineColumn {
+  std::size_t line = 1;    // 1-based
+  std::size_t column = 1;  // 1-based, in bytes
+};
+
+// The line and column of byte `offset` (0-based) of `text`.
+LineColumn PositionOf(std::string_view text, std::size_t offset);
+
+// The line on which each value starts, keyed by its path: object members as "a.b", array
+// elements as "a[2]" ("contractors[2].claimed.lat"); the root is "". REQUIRES: `text` is
+// well-formed JSON (parse it with nlohmann first); on malformed text the map is incomplete.
+class JsonPositions {
+ public:
+  explicit JsonPositions(std::string_view text);
+  std::size_t LineOf(const std::string& path) const;  // 0 when unknown
+
+ private:
+  void Value(const std::string& path);
+  void SkipSpace();
+  std::string String();  // at a '"'; returns the raw (unescaped only for \" and \\) contents
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+  int depth_ = 0;
+  std::unordered_map<std::string, std::size_t> lines_;
+};
+
+}  // namespace parallax::roster

@@ -1,0 +1,203 @@
+#include "sensor/roster/roster_builder.h"
+
+#include <cctype>
+
+#include "sensor/roster/roster_fields.h"
+
+namespace parallax::roster {
+
+void RosterBuilder::Problem(std::size_t line, std::string field, std::string message) {
+  problems_->push_back(RosterProblem{file_, line, std::move(field), std::move(message)});
+}
+
+std::string RosterBuilder::Text(const RosterRecord& r, Field f) const {
+  const RawField& raw = r.at(f);
+  if (!raw.present || raw.items.empty()) return "";
+  return std::string(Trim(raw.items.front().text));
+}
+
+std::size_t RosterBuilder::LineOf(const RosterRecord& r, Field f) const {
+  const RawField& raw = r.at(f);
+  return raw.present && raw.line ? raw.line : r.line;
+}
+
+bool RosterBuilder::ParseAddresses(const RosterRecord& r, Field f, const std::string& id,
+                                   std::map<std::string, Owner>* owners, std::vector<Cidr>* out) {
+  bool all_ok = true;
+  for (const RawItem& item : r.at(f).items) {
+    const std::size_t line = item.line ? item.line : LineOf(r, f);
+    std::string error;
+    auto cidr = ParseCidr(item.text, &error);
+    if (!cidr) {
+      Problem(line, FieldName(r, f), error);
+      all_ok = false;
+      continue;
+    }
+    const std::string key = cidr->ToString();
+    bool repeated = false;
+    for (const Cidr& c : *out) repeated = repeated || c.ToString() == key;
+    if (repeated) continue;  // listed twice for the same contractor: harmless
+    out->push_back(*cidr);
+    if (!owners || id.empty()) continue;
+    auto [it, inserted] = owners->emplace(key, Owner{id, line});
+    // Two owners would make attribution depend on file order, so it is refused.
+    if (!inserted && it->second.id != id) {
+      Problem(line, FieldName(r, f),
+              key + " is claimed by both " + it->second.id + " (line " +
+                  std::to_string(it->second.line) + ") and " + id);
+      all_ok = false;
+    }
+  }
+  return all_ok;
+}
+
+void RosterBuilder::Add(const RosterRecord& r) {
+  Contractor c;
+  c.source_line = r.line;
+  std::string error;
+
+  // Identity.
+  c.id = Text(r, Field::kId);
+  if (c.id.empty() && !r.at(Field::kId).invalid) {
+    Problem(LineOf(r, Field::kId), FieldName(r, Field::kId), "required");
+  } else if (auto [it, inserted] = ids_.emplace(c.id, LineOf(r, Field::kId)); !inserted) {
+    Problem(
+        LineOf(r, Field::kId), FieldName(r, Field::kId),
+        "duplicate id '" + c.id + "' (first defined at line " + std::to_string(it->second) + ")");
+  }
+  c.name = Text(r, Field::kName);
+
+  // Claimed place. A field that failed to parse suppresses the "no place" problem below, which
+  // would only repeat it.
+  bool place_parse_failed = r.at(Field::kCity).invalid || r.at(Field::kCountry).invalid ||
+                            r.at(Field::kLatitude).invalid || r.at(Field::kLongitude).invalid;
+  c.claimed.city = Text(r, Field::kCity);
+  const std::string country = Text(r, Field::kCountry);
+  for (char ch : country) {
+    c.claimed.country.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  }
+  if (!c.claimed.country.empty() && !IsCountryCode(c.claimed.country, &error)) {
+    Problem(LineOf(r, Field::kCountry), FieldName(r, Field::kCountry), error);
+    place_parse_failed = true;
+  }
+  auto coordinate = [&](Field f, double limit) -> std::optional<double> {
+    const std::string text = Text(r, f);
+    if (text.empty()) return std::nullopt;
+    auto v = ParseNumber(text, &error);
+    if (v && (*v < -limit || *v > limit)) {
+      error = text + " is outside [" + std::to_string(static_cast<int>(-limit)) + ", " +
+              std::to_string(static_cast<int>(limit)) + "]";
+      v.reset();
+    }
+    if (!v) {
+      Problem(LineOf(r, f), FieldName(r, f), error);
+      place_parse_failed = true;
+    }
+    return v;
+  };
+  c.claimed.latitude = coordinate(Field::kLatitude, 90);
+  c.claimed.longitude = coordinate(Field::kLongitude, 180);
+  const bool has_lat = !Text(r, Field::kLatitude).empty();
+  const bool has_lon = !Text(r, Field::kLongitude).empty();
+  if (has_lat != has_lon && !place_parse_failed) {
+    const Field given = has_lat ? Field::kLatitude : Field::kLongitude;
+    const Field missing = has_lat ? Field::kLongitude : Field::kLatitude;
+    Problem(LineOf(r, given), FieldName(r, missing),
+            "required with " + FieldName(r, given) + " (give both coordinates or neither)");
+    place_parse_failed = true;
+  }
+  const bool has_city = !c.claimed.city.empty();
+  const bool has_country = !country.empty();
+  if (!place_parse_failed && !(has_lat && has_lon) && !(has_city && has_country)) {
+    if (has_city) {
+      Problem(LineOf(r, Field::kCity), FieldName(r, Field::kCountry),
+              "required with the city (or give coordinates)");
+    } else if (has_country) {
+      Problem(LineOf(r, Field::kCountry), FieldName(r, Field::kCity),
+              "required with the country (or give coordinates)");
+    } else {
+      Problem(r.line, FieldName(r, Field::kClaimed),
+              "no claimed place: give city and country, or coordinates");
+    }
+  }
+
+  // Time zone and working hours.
+  c.time_zone = Text(r, Field::kTimeZone);
+  if (c.time_zone.empty() && !r.at(Field::kTimeZone).invalid) {
+    Problem(LineOf(r, Field::kTimeZone), FieldName(r, Field::kTimeZone),
+            "required (an IANA name such as America/New_York)");
+  } else if (!IsTimeZone(c.time_zone, &error)) {
+    Problem(LineOf(r, Field::kTimeZone), FieldName(r, Field::kTimeZone), error);
+  }
+  bool hours_ok = true;
+  auto clock = [&](Field f, bool end, int* out) {
+    const std::string text = Text(r, f);
+    if (text.empty()) return;
+    if (auto m = ParseClock(text, end, &error)) {
+      *out = *m;
+    } else {
+      Problem(LineOf(r, f), FieldName(r, f), error);
+      hours_ok = false;
+    }
+  };
+  clock(Field::kWorkStart, false, &c.hours.start_minute);
+  clock(Field::kWorkEnd, true, &c.hours.end_minute);
+  // 24:00 and 00:00 are the same instant; an end equal to the start leaves no working time.
+  if (hours_ok && c.hours.start_minute == c.hours.end_minute % (24 * 60)) {
+    Problem(LineOf(r, Field::kWorkEnd), FieldName(r, Field::kWorkEnd),
+            "equals the start (" + FormatClock(c.hours.start_minute) + "): no working time");
+  }
+  if (const std::string days = Text(r, Field::kWorkDays); !days.empty()) {
+    if (auto d = ParseWorkDays(days, &error)) {
+      c.hours.days = *d;
+    } else {
+      Problem(LineOf(r, Field::kWorkDays), FieldName(r, Field::kWorkDays), error);
+    }
+  }
+
+  // Selectors.
+  bool selectors_ok = !r.at(Field::kDeviceIps).invalid && !r.at(Field::kDeviceMacs).invalid &&
+                      !r.at(Field::kEgressIps).invalid;
+  selectors_ok = ParseAddresses(r, Field::kDeviceIps, c.id, &device_owners_, &c.device_addresses) &&
+                 selectors_ok;
+  for (const RawItem& item : r.at(Field::kDeviceMacs).items) {
+    const std::size_t line = item.line ? item.line : LineOf(r, Field::kDeviceMacs);
+    const std::string field = FieldName(r, Field::kDeviceMacs);
+    auto mac = ParseMac(item.text, &error);
+    if (!mac) {
+      Problem(line, field, error);
+      selectors_ok = false;
+      continue;
+    }
+    const std::string key = FormatMac(*mac);
+    // The group bit marks multicast and broadcast addresses, which no device sends from.
+    if ((*mac)[0] & 0x01) {
+      Problem(line, field, key + " is a multicast or broadcast address, not a device's");
+      selectors_ok = false;
+      continue;
+    }
+    bool repeated = false;
+    for (const auto& m : c.macs) repeated = repeated || m == *mac;
+    if (repeated) continue;
+    c.macs.push_back(*mac);
+    if (c.id.empty()) continue;
+    auto [it, inserted] = mac_owners_.emplace(key, Owner{c.id, line});
+    if (!inserted && it->second.id != c.id) {
+      Problem(line, field,
+              key + " is claimed by both " + it->second.id + " (line " +
+                  std::to_string(it->second.line) + ") and " + c.id);
+      selectors_ok = false;
+    }
+  }
+  // Egress addresses may be shared (two people in one home): no owner check.
+  selectors_ok =
+      ParseAddresses(r, Field::kEgressIps, c.id, nullptr, &c.egress_addresses) && selectors_ok;
+  if (selectors_ok && c.device_addresses.empty() && c.macs.empty() && c.egress_addresses.empty()) {
+    Problem(r.line, FieldName(r, Field::kSelectors),
+            "no selectors: give at least one device address, MAC or egress address");
+  }
+
+  contractors_.push_back(std::move(c));
+}
+
+}  // namespace parallax::roster

@@ -1,0 +1,31 @@
+// The JSON roster: {"contractors": [ {...}, ... ]}, the same structure as the YAML one.
+#include <nlohmann/json.hpp>
+
+#include "sensor/roster/json_positions.h"
+#include "sensor/roster/roster_loaders.h"
+#include "sensor/roster/roster_tree.h"
+
+namespace parallax::roster {
+
+void ReadJsonRoster(const std::string& file, std::string_view text,
+                    std::vector<RosterRecord>* records, std::vector<RosterProblem>* problems) {
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based and points at the last byte read: the one that broke the syntax.
+    const LineColumn at = PositionOf(text, e.byte ? e.byte - 1 : 0);
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "; the
+    // position is ours to print.
+    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    problems->push_back({file, at.line, "", "column " + std::to_string(at.column) + ": " + what});
+    return;
+  }
+  const JsonPositions positions(text);
+  RecordsFromTree(
+      file, root, [&](const std::string& path) { return positions.LineOf(path); }, records,
+      problems);
+}
+
+}  // namespace parallax::roster
