@@ -97,6 +97,17 @@ std::vector<Fingerprint> AnalyzerHost::OnFlowEnd(core::Flow& flow) {
       all[i].confidence = std::clamp(all[i].confidence, 0.0, 1.0);
     }
   }
+  // Generic tunnel heuristics yield to a named session: a remote-desktop relay's encrypted stream
+  // looks like a tunnel but is already explained.
+  const bool named_session = std::any_of(all.begin(), all.end(), [](const Fingerprint& f) {
+    return f.kind == Kind::kRemoteDesktop && f.confidence >= 0.5;
+  });
+  if (named_session) {
+    std::erase_if(all, [](const Fingerprint& f) {
+      return f.kind == Kind::kVpn &&
+             (f.analyzer == "encrypted_tunnel" || f.analyzer == "tls_without_sni");
+    });
+  }
   // One per kind: the most confident (ties: the first analyzer by name), corroborated by others.
   std::stable_sort(all.begin(), all.end(), [](const Fingerprint& a, const Fingerprint& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
