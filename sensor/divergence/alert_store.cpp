@@ -24,7 +24,10 @@ core::Status AlertStore::Open(const std::string& path, std::unique_ptr<AlertStor
       "CREATE TABLE IF NOT EXISTS alerts ("
       "  id TEXT PRIMARY KEY, contractor TEXT NOT NULL, kind TEXT NOT NULL,"
       "  window_start INTEGER NOT NULL, weight INTEGER NOT NULL, times_emitted INTEGER NOT NULL,"
-      "  explanation TEXT NOT NULL);";
+      "  explanation TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS evidence ("
+      "  contractor TEXT NOT NULL, window_start INTEGER NOT NULL, json TEXT NOT NULL,"
+      "  PRIMARY KEY (contractor, window_start));";
   char* err = nullptr;
   if (sqlite3_exec(st->db_, schema, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string m = err ? err : "unknown error";
@@ -69,6 +72,45 @@ void AlertStore::Record(const Alert& a) {
   sqlite3_bind_int64(q.s, 5, static_cast<sqlite3_int64>(a.count));
   sqlite3_bind_text(q.s, 6, a.explanation.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+}
+
+void AlertStore::SaveEvidence(const std::string& contractor, core::TimeUs window_start,
+                              const std::string& json) {
+  Stmt q;
+  const char* sql =
+      "INSERT INTO evidence (contractor, window_start, json) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT(contractor, window_start) DO UPDATE SET json = excluded.json";
+  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
+    ++errors_;
+    return;
+  }
+  sqlite3_bind_text(q.s, 1, contractor.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(q.s, 2, window_start);
+  sqlite3_bind_text(q.s, 3, json.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+}
+
+std::vector<std::tuple<std::string, core::TimeUs, std::string>> AlertStore::LoadEvidence() const {
+  std::vector<std::tuple<std::string, core::TimeUs, std::string>> out;
+  Stmt q;
+  if (sqlite3_prepare_v2(db_, "SELECT contractor, window_start, json FROM evidence", -1, &q.s,
+                         nullptr) != SQLITE_OK) {
+    return out;
+  }
+  while (sqlite3_step(q.s) == SQLITE_ROW) {
+    const auto* c = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0));
+    const auto* j = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 2));
+    out.emplace_back(c ? c : "", sqlite3_column_int64(q.s, 1), j ? j : "");
+  }
+  return out;
+}
+
+// One transaction per evaluation: all of it lands, or none (a crash mid-way loses no old state).
+void AlertStore::Begin() {
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) ++errors_;
+}
+void AlertStore::Commit() {
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) ++errors_;
 }
 
 }  // namespace parallax::divergence

@@ -8,8 +8,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "sensor/core/status.h"
+#include "sensor/core/time.h"
 #include "sensor/divergence/alert.h"
 
 struct sqlite3;
@@ -27,6 +30,13 @@ class AlertStore {
   std::map<std::string, std::uint64_t> EmittedAlerts() const;
   // Records an emitted alert (insert or update); errors are counted, not thrown.
   void Record(const Alert& alert);
+  // Evidence per contractor and window, saved after every evaluation and loaded at start.
+  void SaveEvidence(const std::string& contractor, core::TimeUs window_start,
+                    const std::string& json);
+  // (contractor, window start, json) rows.
+  std::vector<std::tuple<std::string, core::TimeUs, std::string>> LoadEvidence() const;
+  void Begin();
+  void Commit();
   std::uint64_t errors() const { return errors_; }
 
  private:

@@ -4,6 +4,7 @@
 
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/detections.h"
+#include "sensor/divergence/evidence_json.h"
 
 namespace parallax::divergence {
 namespace {
@@ -51,6 +52,15 @@ DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
   }
   if (store_) {
     for (auto& [id, weight] : store_->EmittedAlerts()) emitted_[id] = weight;
+    // Evidence from earlier runs: a restart continues rather than starting blind. Stored
+    // evidence wins over what the identity events rebuilt above (it already contains them).
+    for (const auto& [contractor, start, json] : store_->LoadEvidence()) {
+      ContractorWindow w;
+      const auto parsed = nlohmann::json::parse(json, nullptr, false);
+      if (!parsed.is_discarded() && FromJson(parsed, &w) && roster_->Find(contractor)) {
+        evidence_[contractor][start] = std::move(w);
+      }
+    }
   }
 }
 
@@ -157,6 +167,8 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
   ++attributed_;
   const std::string& id = at.contractor->id;
   ContractorWindow& w = WindowFor(id, f.first_ts);
+  if (w.seen_flows.count(f.id)) return;  // already counted (the same capture read again)
+  if (w.seen_flows.size() < kMaxSeenFlows) w.seen_flows.insert(f.id);
   ++w.flows;
   // Activity: flows the contractor's side started (a person at work opens connections).
   const bool initiated = (at.has_device && at.device_is_orig) || (at.has_egress && at.egress_is_orig);
@@ -231,6 +243,7 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
 
 std::vector<Alert> DivergenceEngine::Evaluate(core::TimeUs now, bool final) {
   std::vector<Alert> out;
+  if (store_) store_->Begin();
   // Public address -> contractors, per window (for shared_egress).
   std::map<core::TimeUs, std::map<std::string, std::set<std::string>>> sharing;
   // Identity events alone (a window with no traffic of the contractor) only attribute; they do
@@ -280,6 +293,12 @@ std::vector<Alert> DivergenceEngine::Evaluate(core::TimeUs now, bool final) {
         out.push_back(std::move(*a));
       }
     }
+  }
+  if (store_) {
+    for (const auto& [id, windows] : evidence_) {
+      for (const auto& [start, w] : windows) store_->SaveEvidence(id, start, ToJson(w).dump());
+    }
+    store_->Commit();
   }
   std::stable_sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) {
     if (x.contractor_id != y.contractor_id) return x.contractor_id < y.contractor_id;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,9 +77,13 @@ struct ContractorWindow {
   std::map<std::int64_t, std::uint32_t> activity;  // flow starts per UTC hour (hours since epoch)
   std::vector<std::string> devices;                // device addresses/MACs seen
   std::uint64_t flows = 0;
+  // Flow ids already counted (stable across runs on the same input), so re-reading a capture
+  // with the same store adds nothing twice. Bounded by kMaxSeenFlows.
+  std::set<std::uint64_t> seen_flows;
 };
 
 constexpr std::size_t kMaxRttSamples = 32;
 constexpr std::size_t kMaxListed = 16;
+constexpr std::size_t kMaxSeenFlows = 200'000;
 
 }  // namespace parallax::divergence
