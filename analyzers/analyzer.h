@@ -39,6 +39,9 @@ struct AnalyzerSpec {
   // At the flow's first packet: should this analyzer follow the flow? (cheap: proto, ports)
   bool (*wants)(const core::Flow& flow, const core::DecodedPacket& first);
   std::unique_ptr<Analyzer> (*create)();
+  // False for analyzers that only read the ended flow (no per-packet state): the host then keeps
+  // one shared instance instead of one per flow, and never feeds it packets.
+  bool per_flow = true;
 };
 
 }  // namespace parallax::analyzers

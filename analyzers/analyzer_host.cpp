@@ -53,13 +53,23 @@ core::Status AnalyzerHost::Create(const std::string& selection,
       pos = comma + 1;
     }
   }
+  // Flow-end analyzers move to their shared instances.
+  std::vector<const AnalyzerSpec*> per_flow;
+  for (const AnalyzerSpec* s : host->specs_) {
+    if (s->per_flow) {
+      per_flow.push_back(s);
+    } else {
+      host->flow_end_.push_back({s, s->create()});
+    }
+  }
+  host->specs_ = std::move(per_flow);
   *out = std::move(host);
   return core::Status::Ok();
 }
 
 void AnalyzerHost::OnPacket(core::Flow& flow, const core::DecodedPacket& packet,
                             core::Direction direction) {
-  if (specs_.empty()) return;
+  if (specs_.empty()) return;  // only flow-end analyzers (or none): nothing per packet
   auto* fa = static_cast<FlowAnalyzers*>(flow.analyzer_state.get());
   if (!flow.analyzers_attached) {
     flow.analyzers_attached = true;
@@ -87,16 +97,26 @@ void AnalyzerHost::OnPacket(core::Flow& flow, const core::DecodedPacket& packet,
 
 std::vector<Fingerprint> AnalyzerHost::OnFlowEnd(core::Flow& flow) {
   std::vector<Fingerprint> all;
-  auto* fa = static_cast<FlowAnalyzers*>(flow.analyzer_state.get());
-  if (!fa) return all;
-  for (auto& e : fa->entries) {
+  auto run = [&](const AnalyzerSpec* spec, Analyzer& a) {
     const std::size_t before = all.size();
-    e.analyzer->OnFlowEnd(flow, ctx_, all);
+    a.OnFlowEnd(flow, ctx_, all);
     for (std::size_t i = before; i < all.size(); ++i) {
-      all[i].analyzer = e.spec->name;
+      all[i].analyzer = spec->name;
       all[i].confidence = std::clamp(all[i].confidence, 0.0, 1.0);
     }
+  };
+  if (auto* fa = static_cast<FlowAnalyzers*>(flow.analyzer_state.get())) {
+    for (auto& e : fa->entries) run(e.spec, *e.analyzer);
   }
+  static const core::DecodedPacket kNoPacket;
+  for (auto& s : flow_end_) {
+    if (!s.spec->wants || s.spec->wants(flow, kNoPacket)) run(s.spec, *s.analyzer);
+  }
+  if (all.empty()) return all;
+  // Stable order regardless of which analyzers were per-flow: by analyzer name.
+  std::stable_sort(all.begin(), all.end(), [](const Fingerprint& a, const Fingerprint& b) {
+    return a.analyzer < b.analyzer;
+  });
   // Generic tunnel heuristics yield to a named session: a remote-desktop relay's encrypted stream
   // looks like a tunnel but is already explained.
   const bool named_session = std::any_of(all.begin(), all.end(), [](const Fingerprint& f) {

@@ -20,7 +20,7 @@ class AnalyzerHost {
   static core::Status Create(const std::string& selection, std::unique_ptr<AnalyzerHost>* out);
 
   void set_intel(NetworkIntel* intel) { ctx_.intel = intel; }
-  bool empty() const { return specs_.empty(); }
+  bool empty() const { return specs_.empty() && flow_end_.empty(); }
 
   void OnPacket(core::Flow& flow, const core::DecodedPacket& packet, core::Direction direction);
   // Fingerprints for the flow (ended, or at an interim record), merged one per kind.
@@ -29,7 +29,12 @@ class AnalyzerHost {
   void Release(core::Flow& flow);
 
  private:
-  std::vector<const AnalyzerSpec*> specs_;
+  std::vector<const AnalyzerSpec*> specs_;          // per-flow analyzers
+  struct Shared {
+    const AnalyzerSpec* spec;
+    std::unique_ptr<Analyzer> analyzer;
+  };
+  std::vector<Shared> flow_end_;                     // one shared instance each
   AnalyzerContext ctx_;
 };
 

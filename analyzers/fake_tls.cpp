@@ -71,7 +71,7 @@ bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::FakeTls;
-PARALLAX_REGISTER_ANALYZER(FakeTls, "fake_tls",
+PARALLAX_REGISTER_FLOW_END_ANALYZER(FakeTls, "fake_tls",
                            "TLS naming Google/Meta/Netflix sent to another network's hosting "
                            "address (domain-faking VPNs)",
                            parallax::analyzers::Wants)

@@ -77,7 +77,7 @@ bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::HotspotShield;
-PARALLAX_REGISTER_ANALYZER(HotspotShield, "hotspot_shield",
+PARALLAX_REGISTER_FLOW_END_ANALYZER(HotspotShield, "hotspot_shield",
                            "Hotspot Shield / Pango by its service names (SNI, DNS, HTTP Host); "
                            "low confidence",
                            parallax::analyzers::Wants)

@@ -103,6 +103,14 @@ const Product* ProductInText(std::string_view text) {
   return nullptr;
 }
 
+// An HTTP request or response starts with a method or the version.
+bool LooksLikeHttp(std::string_view pl) {
+  for (std::string_view m : {"HTTP/1.", "GET ", "POST ", "HEAD ", "PUT ", "OPTIONS "}) {
+    if (pl.substr(0, m.size()) == m) return true;
+  }
+  return false;
+}
+
 struct Signal {
   const Product* product = nullptr;  // null: corroborating only (MJPEG, Janus path)
   double confidence = 0;
@@ -119,7 +127,9 @@ class IpKvm final : public Analyzer {
                                 std::min(p.payload_len, kSniffBytes));
       if (flow.proto == core::kProtoUdp && IsDnsPort(flow)) {
         SniffDnsNames(pl);
-      } else if (flow.proto == core::kProtoTcp) {
+      } else if (flow.proto == core::kProtoTcp && LooksLikeHttp(pl)) {
+        // Only clear-text HTTP carries banners and titles; scanning every TLS record
+        // case-insensitively was most of the analyzers' per-packet cost (callgrind).
         SniffHttp(pl);
       }
     }
@@ -203,28 +213,32 @@ class IpKvm final : public Analyzer {
   }
 
   void SniffHttp(std::string_view pl) {
-    if (FindNoCase(pl, "x-ustreamer-") != std::string_view::npos ||
-        FindNoCase(pl, "set-cookie: stream_client=") != std::string_view::npos) {
+    // Lower-case the sniffed bytes once; the searches are then plain (memmem-fast) finds.
+    lowered_.assign(pl.begin(), pl.end());
+    for (char& ch : lowered_) ch = LowerChar(ch);
+    const std::string_view lc(lowered_);
+    if (lc.find("x-ustreamer-") != std::string_view::npos ||
+        lc.find("set-cookie: stream_client=") != std::string_view::npos) {
       Add({&kUstreamerFamily, kUstreamerConfidence, "streamer",
            "uStreamer HTTP headers (PiKVM/TinyPilot video streamer)"});
     }
-    if (FindNoCase(pl, "multipart/x-mixed-replace") != std::string_view::npos) {
+    if (lc.find("multipart/x-mixed-replace") != std::string_view::npos) {
       Add({nullptr, 0, "video", "MJPEG over HTTP (multipart/x-mixed-replace)"});
     }
-    if (FindNoCase(pl, "get /janus/ws") != std::string_view::npos) {
+    if (lc.find("get /janus/ws") != std::string_view::npos) {
       Add({nullptr, 0, "webrtc_signalling", "Janus WebRTC at /janus/ws (PiKVM's H.264 path)"});
     }
-    const std::size_t t = FindNoCase(pl, "<title>");
+    const std::size_t t = lc.find("<title>");
     if (t != std::string_view::npos) {
       const std::size_t start = t + 7;
-      std::size_t end = FindNoCase(pl, "</title>", start);
+      std::size_t end = lc.find("</title>", start);
       if (end == std::string_view::npos) end = pl.size();
       const std::string_view title = pl.substr(start, std::min(end - start, kMaxTitle));
       if (const Product* p = ProductInText(title)) {
         Add({p, kBannerConfidence, "page_title", std::string(title)});
       }
     }
-    const std::size_t s = FindNoCase(pl, "\r\nserver:");
+    const std::size_t s = lc.find("\r\nserver:");
     if (s != std::string_view::npos) {
       const std::size_t start = s + 9;
       std::size_t end = pl.find('\r', start);
@@ -239,6 +253,7 @@ class IpKvm final : public Analyzer {
   std::vector<Signal> signals_;
   std::uint64_t packets_ = 0;
   int sniffed_ = 0;
+  std::string lowered_;
   bool decided_ = false;
 };
 

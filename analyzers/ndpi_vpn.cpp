@@ -86,6 +86,6 @@ bool Wants(const core::Flow&, const core::DecodedPacket&) { return true; }
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::NdpiVpn;
-PARALLAX_REGISTER_ANALYZER(NdpiVpn, "ndpi_vpn",
+PARALLAX_REGISTER_FLOW_END_ANALYZER(NdpiVpn, "ndpi_vpn",
                            "VPN/tunnel protocols nDPI recognises, with the server's provider",
                            parallax::analyzers::Wants)

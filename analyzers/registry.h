@@ -24,12 +24,25 @@ class Registry {
 
 }  // namespace parallax::analyzers
 
-// PARALLAX_REGISTER_ANALYZER(Class, "name", "description", wants_function)
+// PARALLAX_REGISTER_ANALYZER(Class, "name", "description", wants_function): one instance per
+// flow, fed packets until it has decided. PARALLAX_REGISTER_FLOW_END_ANALYZER: the analyzer only
+// reads the ended flow; one shared instance, no per-flow cost.
 #define PARALLAX_REGISTER_ANALYZER(Class, name, description, wants)                       \
   namespace {                                                                             \
   const bool registered_##Class = ::parallax::analyzers::Registry::Get().Add(             \
       {name, description, wants,                                                          \
        []() -> std::unique_ptr<::parallax::analyzers::Analyzer> {                         \
          return std::make_unique<Class>();                                                \
-       }});                                                                               \
+       },                                                                                 \
+       true});                                                                            \
+  }
+
+#define PARALLAX_REGISTER_FLOW_END_ANALYZER(Class, name, description, wants)              \
+  namespace {                                                                             \
+  const bool registered_##Class = ::parallax::analyzers::Registry::Get().Add(             \
+      {name, description, wants,                                                          \
+       []() -> std::unique_ptr<::parallax::analyzers::Analyzer> {                         \
+         return std::make_unique<Class>();                                                \
+       },                                                                                 \
+       false});                                                                           \
   }

@@ -62,7 +62,7 @@ bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::TlsWithoutSni;
-PARALLAX_REGISTER_ANALYZER(TlsWithoutSni, "tls_without_sni",
+PARALLAX_REGISTER_FLOW_END_ANALYZER(TlsWithoutSni, "tls_without_sni",
                            "TLS with no server name to a hosting network or an unusual port "
                            "(VPN apps' servers; weak hint)",
                            parallax::analyzers::Wants)

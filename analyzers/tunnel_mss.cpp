@@ -164,7 +164,7 @@ bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::TunnelMss;
-PARALLAX_REGISTER_ANALYZER(TunnelMss, "tunnel_mss",
+PARALLAX_REGISTER_FLOW_END_ANALYZER(TunnelMss, "tunnel_mss",
                            "Tunnel-inside hints from the SYN/SYN-ACK MSS (p0f-style link MTU: "
                            "PPPoE, GRE/IPsec, WireGuard 1420, OpenVPN mssfix...)",
                            parallax::analyzers::Wants)

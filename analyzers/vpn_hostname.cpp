@@ -77,6 +77,6 @@ bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::VpnHostname;
-PARALLAX_REGISTER_ANALYZER(VpnHostname, "vpn_hostname",
+PARALLAX_REGISTER_FLOW_END_ANALYZER(VpnHostname, "vpn_hostname",
                            "VPN apps talking to their provider's API/tunnel hosts (SNI, DNS, Host)",
                            parallax::analyzers::Wants)

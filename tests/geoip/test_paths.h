@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <unistd.h>
+
 namespace parallax::geoip::testing {
 
 inline std::string TestDb(const std::string& name) {
@@ -13,9 +15,12 @@ inline std::string TestDb(const std::string& name) {
   return std::string(dir ? dir : PARALLAX_GEOIP_TEST_DB_DIR) + "/" + name + ".mmdb";
 }
 
+// Per process: two test runs at once (ctest -j, a developer's shell) must not truncate each
+// other's scratch databases while they are mapped (that is a SIGBUS, not a test failure).
 inline std::string ScratchPath(const std::string& name) {
   const char* dir = std::getenv("PARALLAX_GEOIP_TEST_DB_DIR");
-  return std::string(dir ? dir : PARALLAX_GEOIP_TEST_DB_DIR) + "/scratch-" + name;
+  return std::string(dir ? dir : PARALLAX_GEOIP_TEST_DB_DIR) + "/scratch-" +
+         std::to_string(::getpid()) + "-" + name;
 }
 
 }  // namespace parallax::geoip::testing
