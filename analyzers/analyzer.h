@@ -28,6 +28,9 @@ class Analyzer {
   virtual void OnPacket(const core::Flow& /*flow*/, const core::DecodedPacket& /*packet*/,
                         core::Direction /*direction*/) {}
   virtual bool Decided() const { return true; }
+  // True when the analyzer has decided and will report nothing for this flow: the host then
+  // frees it at once (a long flow then costs no analyzer memory).
+  virtual bool Disposable() const { return false; }
   // The flow ends (or an interim record is due): append what was found to `out`.
   virtual void OnFlowEnd(const core::Flow& flow, const AnalyzerContext& ctx,
                          std::vector<Fingerprint>& out) = 0;

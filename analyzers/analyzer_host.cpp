@@ -91,6 +91,7 @@ void AnalyzerHost::OnPacket(core::Flow& flow, const core::DecodedPacket& packet,
     if (e.analyzer->Decided()) {
       e.decided = true;
       --fa->undecided;
+      if (e.analyzer->Disposable()) e.analyzer.reset();
     }
   }
 }
@@ -106,7 +107,9 @@ std::vector<Fingerprint> AnalyzerHost::OnFlowEnd(core::Flow& flow) {
     }
   };
   if (auto* fa = static_cast<FlowAnalyzers*>(flow.analyzer_state.get())) {
-    for (auto& e : fa->entries) run(e.spec, *e.analyzer);
+    for (auto& e : fa->entries) {
+      if (e.analyzer) run(e.spec, *e.analyzer);
+    }
   }
   static const core::DecodedPacket kNoPacket;
   for (auto& s : flow_end_) {

@@ -22,6 +22,7 @@ class EncryptedTunnel final : public Analyzer {
     if (meter_.Rejected(flow)) decided_ = true;
   }
   bool Decided() const override { return decided_; }
+  bool Disposable() const override { return decided_; }  // decided only ever means rejected
 
   void OnFlowEnd(const core::Flow& flow, const AnalyzerContext& ctx,
                  std::vector<Fingerprint>& out) override {

@@ -213,10 +213,12 @@ class IpKvm final : public Analyzer {
   }
 
   void SniffHttp(std::string_view pl) {
-    // Lower-case the sniffed bytes once; the searches are then plain (memmem-fast) finds.
-    lowered_.assign(pl.begin(), pl.end());
-    for (char& ch : lowered_) ch = LowerChar(ch);
-    const std::string_view lc(lowered_);
+    // Lower-case the sniffed bytes once; the searches are then plain (memmem-fast) finds. One
+    // buffer per thread: per-flow it would keep 2 kB alive for every flow's lifetime.
+    static thread_local std::string lowered;
+    lowered.assign(pl.begin(), pl.end());
+    for (char& ch : lowered) ch = LowerChar(ch);
+    const std::string_view lc(lowered);
     if (lc.find("x-ustreamer-") != std::string_view::npos ||
         lc.find("set-cookie: stream_client=") != std::string_view::npos) {
       Add({&kUstreamerFamily, kUstreamerConfidence, "streamer",
@@ -253,7 +255,6 @@ class IpKvm final : public Analyzer {
   std::vector<Signal> signals_;
   std::uint64_t packets_ = 0;
   int sniffed_ = 0;
-  std::string lowered_;
   bool decided_ = false;
 };
 

@@ -107,6 +107,7 @@ class RemoteDesktop final : public Analyzer {
     if (flow.classification.done && !Candidate(flow)) decided_ = true;
   }
   bool Decided() const override { return decided_; }
+  bool Disposable() const override { return decided_; }  // decided only when not remote control
 
   void OnFlowEnd(const core::Flow& flow, const AnalyzerContext& ctx,
                  std::vector<Fingerprint>& out) override {

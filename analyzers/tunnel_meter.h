@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -263,8 +264,14 @@ class TunnelMeter {
     }
     n = std::min({n, tunnel_meter::kEntropyBytesPerPacket,
                   tunnel_meter::kEntropySampleBytes - sampled_});
-    for (std::uint32_t i = 0; i < n; ++i) ++histogram_[b[i]];
+    if (!histogram_) histogram_ = std::make_unique<std::array<std::uint16_t, 256>>();
+    for (std::uint32_t i = 0; i < n; ++i) ++(*histogram_)[b[i]];
     sampled_ += n;
+    if (sampled_ >= tunnel_meter::kEntropySampleBytes) {
+      // Sample complete: keep the number, free the counts (most flows live long after this).
+      entropy_cache_ = ComputeEntropy();
+      histogram_.reset();
+    }
   }
 
   // Shannon entropy in bits per byte with the Miller-Madow correction ((m-1)/2N nats), which
@@ -272,18 +279,15 @@ class TunnelMeter {
   // Cached once the sample is complete: the histogram no longer changes, and recomputing 256
   // logarithms per packet on a long tunnel was the analyzers' largest cost (callgrind).
   double Entropy() const {
-    if (sampled_ >= tunnel_meter::kEntropySampleBytes) {
-      if (entropy_cache_ < 0) entropy_cache_ = ComputeEntropy();
-      return entropy_cache_;
-    }
+    if (entropy_cache_ >= 0) return entropy_cache_;
     return ComputeEntropy();
   }
   double ComputeEntropy() const {
-    if (sampled_ == 0) return 0;
+    if (sampled_ == 0 || !histogram_) return 0;
     const double total = static_cast<double>(sampled_);
     double h = 0;
     int used = 0;
-    for (std::uint32_t c : histogram_) {
+    for (std::uint32_t c : *histogram_) {
       if (c == 0) continue;
       ++used;
       const double q = static_cast<double>(c) / total;
@@ -298,9 +302,11 @@ class TunnelMeter {
   std::uint64_t payload_packets_[2] = {0, 0};
   std::uint64_t payload_bytes_[2] = {0, 0};
   std::array<Periodicity, 2> keepalive_{};
-  std::array<std::uint32_t, 256> histogram_{};
+  // Allocated at the first sampled byte, freed when the sample is complete (uint16: the sample is
+  // at most 4096 bytes).
+  std::unique_ptr<std::array<std::uint16_t, 256>> histogram_;
   std::uint32_t sampled_ = 0;
-  mutable double entropy_cache_ = -1;
+  double entropy_cache_ = -1;
 };
 
 }  // namespace parallax::analyzers
