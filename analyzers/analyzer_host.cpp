@@ -126,10 +126,7 @@ std::vector<Fingerprint> AnalyzerHost::OnFlowEnd(core::Flow& flow) {
     return f.kind == Kind::kRemoteDesktop && f.confidence >= 0.5;
   });
   if (named_session) {
-    std::erase_if(all, [](const Fingerprint& f) {
-      return f.kind == Kind::kVpn &&
-             (f.analyzer == "encrypted_tunnel" || f.analyzer == "tls_without_sni");
-    });
+    std::erase_if(all, [](const Fingerprint& f) { return f.generic; });
   }
   // One per kind: the most confident (ties: the first analyzer by name), corroborated by others.
   std::stable_sort(all.begin(), all.end(), [](const Fingerprint& a, const Fingerprint& b) {

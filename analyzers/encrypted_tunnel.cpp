@@ -8,6 +8,7 @@
 // see: whether this flow is the host's only peer (that needs state across flows).
 #include <string>
 
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 #include "analyzers/tunnel_meter.h"
 
@@ -32,6 +33,7 @@ class EncryptedTunnel final : public Analyzer {
     Fingerprint fp;
     fp.kind = Kind::kVpn;
     fp.product = "encrypted tunnel";
+    fp.generic = true;
     fp.confidence = a.confidence;
     fp.decided_by = "parallax";
     fp.Add("peer", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port) +
@@ -55,9 +57,6 @@ class EncryptedTunnel final : public Analyzer {
 };
 
 // Tunnels ride on TCP or UDP; ESP/GRE are named by protocol number elsewhere.
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp || flow.proto == core::kProtoUdp;
-}
 
 }  // namespace
 }  // namespace parallax::analyzers
@@ -66,4 +65,4 @@ using parallax::analyzers::EncryptedTunnel;
 PARALLAX_REGISTER_ANALYZER(EncryptedTunnel, "encrypted_tunnel",
                            "Unnamed encrypted tunnels: long-lived, steady, high-entropy, "
                            "balanced flows nDPI does not name (lower confidence)",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcpOrUdp)

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "analyzers/payload_bytes.h"
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -63,10 +64,6 @@ class FakeTls final : public Analyzer {
   }
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -74,4 +71,4 @@ using parallax::analyzers::FakeTls;
 PARALLAX_REGISTER_FLOW_END_ANALYZER(FakeTls, "fake_tls",
                            "TLS naming Google/Meta/Netflix sent to another network's hosting "
                            "address (domain-faking VPNs)",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcp)

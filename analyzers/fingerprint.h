@@ -41,6 +41,9 @@ struct Fingerprint {
   double confidence = 0;   // 0..1
   std::string analyzer;    // registered name of the analyzer that decided
   std::string decided_by;  // "ndpi" (nDPI's classification) or "parallax" (our own detection)
+  // A heuristic that names no product (an unnamed tunnel): it yields to a named session on the
+  // same flow.
+  bool generic = false;
   std::vector<Evidence> evidence;
   std::optional<RemoteControl> remote;
 

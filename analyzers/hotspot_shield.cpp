@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "analyzers/payload_bytes.h"
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -69,10 +70,6 @@ class HotspotShield final : public Analyzer {
   }
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp || flow.proto == core::kProtoUdp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -80,4 +77,4 @@ using parallax::analyzers::HotspotShield;
 PARALLAX_REGISTER_FLOW_END_ANALYZER(HotspotShield, "hotspot_shield",
                            "Hotspot Shield / Pango by its service names (SNI, DNS, HTTP Host); "
                            "low confidence",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcpOrUdp)

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -258,10 +259,6 @@ class IpKvm final : public Analyzer {
   bool decided_ = false;
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp || flow.proto == core::kProtoUdp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -269,4 +266,4 @@ using parallax::analyzers::IpKvm;
 PARALLAX_REGISTER_ANALYZER(IpKvm, "ip_kvm",
                            "IP-KVMs (PiKVM, TinyPilot...) by host names, certificate, HTTP banners "
                            "and their uStreamer/Janus video",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcpOrUdp)

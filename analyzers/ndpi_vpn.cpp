@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "analyzers/flow_filters.h"
+#include "analyzers/ndpi_confidence.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -35,14 +37,6 @@ std::string_view ProductFor(std::string_view name) {
   return {};
 }
 
-double ConfidenceOf(const core::Classification& c) {
-  if (c.guessed) return 0.45;                 // a port or address guess at give-up
-  if (c.confidence == "DPI") return 0.95;     // payload inspection
-  if (c.confidence == "Match by IP") return 0.7;
-  if (c.confidence == "Match by port") return 0.5;
-  return 0.6;
-}
-
 class NdpiVpn final : public Analyzer {
  public:
   void OnFlowEnd(const core::Flow& flow, const AnalyzerContext& ctx,
@@ -64,7 +58,7 @@ class NdpiVpn final : public Analyzer {
     fp.kind = Kind::kVpn;
     fp.product = std::string(product);
     fp.decided_by = "ndpi";
-    fp.confidence = ConfidenceOf(c);
+    fp.confidence = NdpiConfidence(c);
     fp.Add("ndpi_protocol", c.protocol + " (" + c.confidence + (c.guessed ? ", guessed" : "") + ")");
     if (!c.hostname.empty()) fp.Add("hostname", c.hostname);
     fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
@@ -80,12 +74,10 @@ class NdpiVpn final : public Analyzer {
   }
 };
 
-bool Wants(const core::Flow&, const core::DecodedPacket&) { return true; }
-
 }  // namespace
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::NdpiVpn;
 PARALLAX_REGISTER_FLOW_END_ANALYZER(NdpiVpn, "ndpi_vpn",
                            "VPN/tunnel protocols nDPI recognises, with the server's provider",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsAny)

@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "analyzers/flow_filters.h"
+#include "analyzers/ndpi_confidence.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -89,13 +91,6 @@ bool Contains(std::string_view hay, std::string_view needle) {
   return hay.find(needle) != std::string_view::npos;
 }
 bool PortIn(std::uint16_t p, std::uint16_t lo, std::uint16_t hi) { return p >= lo && p <= hi; }
-
-double NdpiConfidence(const core::Classification& c) {
-  if (c.guessed) return 0.45;
-  if (c.confidence == "DPI") return 0.95;
-  if (c.confidence == "Match by IP") return 0.75;
-  return 0.5;
-}
 
 class RemoteDesktop final : public Analyzer {
  public:
@@ -262,7 +257,7 @@ class RemoteDesktop final : public Analyzer {
     if (signature_ == "radmin")
       return set("Radmin", 0.7, "parallax", "Radmin handshake on TCP/4899", true, false);
     // Host names count only on the session itself: a DNS lookup of a vendor name is not a session.
-    const bool dns = app == "DNS" || c.master_protocol == "DNS" || rp == 53 || rp == 5353;
+    const bool dns = IsDnsFlow(flow);
     const std::string sni = dns ? std::string() : (c.tls.sni.empty() ? c.hostname : c.tls.sni);
     if (Contains(c.tls.alpn, "anydesk/") || Contains(c.tls.subject_dn, "philandro") ||
         Contains(c.tls.issuer_dn, "AnyNet") || Contains(c.tls.subject_dn, "AnyDesk"))
@@ -300,10 +295,6 @@ class RemoteDesktop final : public Analyzer {
   bool decided_ = false;
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp || flow.proto == core::kProtoUdp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -311,4 +302,4 @@ using parallax::analyzers::RemoteDesktop;
 PARALLAX_REGISTER_ANALYZER(RemoteDesktop, "remote_desktop",
                            "Remote-desktop/control sessions: product, who controls whom, relay, "
                            "interactivity; colocated (hosted) desktops",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcpOrUdp)

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "analyzers/payload_bytes.h"
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -184,10 +185,6 @@ class SoftEther final : public Analyzer {
   bool decided_ = false;
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp || flow.proto == core::kProtoUdp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -195,4 +192,4 @@ using parallax::analyzers::SoftEther;
 PARALLAX_REGISTER_ANALYZER(SoftEther, "softether",
                            "SoftEther VPN: /vpnsvc/ handshake outside TLS, DDNS and NAT-T "
                            "(PACK) services",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcpOrUdp)

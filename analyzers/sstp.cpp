@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "analyzers/payload_bytes.h"
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -80,10 +81,6 @@ class Sstp final : public Analyzer {
   bool decided_ = false;
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -91,4 +88,4 @@ using parallax::analyzers::Sstp;
 PARALLAX_REGISTER_ANALYZER(Sstp, "sstp",
                            "Microsoft SSTP by its SSTP_DUPLEX_POST request (visible only "
                            "outside TLS)",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcp)

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -43,6 +44,7 @@ class TlsWithoutSni final : public Analyzer {
     fp.kind = Kind::kVpn;
     fp.product = "VPN/proxy (TLS without server name)";
     fp.confidence = 0.4;
+    fp.generic = true;
     fp.decided_by = "parallax";
     fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
     fp.Add("server_network", n.type + (n.asn ? " AS" + std::to_string(n.asn) + " " + n.organisation
@@ -54,10 +56,6 @@ class TlsWithoutSni final : public Analyzer {
   }
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
@@ -65,4 +63,4 @@ using parallax::analyzers::TlsWithoutSni;
 PARALLAX_REGISTER_FLOW_END_ANALYZER(TlsWithoutSni, "tls_without_sni",
                            "TLS with no server name to a hosting network or an unusual port "
                            "(VPN apps' servers; weak hint)",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcp)

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -156,9 +157,6 @@ class TunnelMss final : public Analyzer {
 };
 
 // TCP only: the MSS option exists only in SYN and SYN-ACK.
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp;
-}
 
 }  // namespace
 }  // namespace parallax::analyzers
@@ -167,4 +165,4 @@ using parallax::analyzers::TunnelMss;
 PARALLAX_REGISTER_FLOW_END_ANALYZER(TunnelMss, "tunnel_mss",
                            "Tunnel-inside hints from the SYN/SYN-ACK MSS (p0f-style link MTU: "
                            "PPPoE, GRE/IPsec, WireGuard 1420, OpenVPN mssfix...)",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcp)

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "analyzers/flow_filters.h"
 #include "analyzers/registry.h"
 #include "analyzers/tunnel_meter.h"
 
@@ -175,7 +176,6 @@ class VpnEndpoint final : public Analyzer {
 };
 
 // Any flow with addresses: network intelligence applies to every protocol.
-bool Wants(const core::Flow&, const core::DecodedPacket&) { return true; }
 
 }  // namespace
 }  // namespace parallax::analyzers
@@ -184,4 +184,4 @@ using parallax::analyzers::VpnEndpoint;
 PARALLAX_REGISTER_ANALYZER(VpnEndpoint, "vpn_endpoint",
                            "Commercial VPN/Tor endpoints by network intelligence (provider "
                            "named); Astrill suspected from tunnels into hosting networks",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsAny)

@@ -5,6 +5,8 @@
 #include <array>
 #include <string_view>
 
+#include "analyzers/flow_filters.h"
+#include "analyzers/payload_bytes.h"
 #include "analyzers/registry.h"
 
 namespace parallax::analyzers {
@@ -36,12 +38,6 @@ constexpr std::array kRules = {
              "site is www.astrill.com, excluded below)"},
 };
 
-bool EndsWithLabel(std::string_view name, std::string_view suffix) {
-  if (name.size() < suffix.size()) return false;
-  if (name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
-  return name.size() == suffix.size() || name[name.size() - suffix.size() - 1] == '.';
-}
-
 class VpnHostname final : public Analyzer {
  public:
   void OnFlowEnd(const core::Flow& flow, const AnalyzerContext&,
@@ -51,10 +47,9 @@ class VpnHostname final : public Analyzer {
                                             : flow.classification.tls.sni;
     if (name.empty() || name.rfind("www.", 0) == 0) return;  // websites are not VPN use
     // A DNS lookup is not the session: its "server" would be the resolver.
-    const core::Classification& c = flow.classification;
-    if (c.app_protocol == "DNS" || c.master_protocol == "DNS" || flow.resp_port == 53) return;
+    if (IsDnsFlow(flow)) return;
     for (const auto& r : kRules) {
-      if (!EndsWithLabel(name, r.suffix)) continue;
+      if (!payload::HostIsUnder(name, r.suffix)) continue;
       Fingerprint fp;
       fp.kind = Kind::kVpn;
       fp.product = std::string(r.product);
@@ -69,14 +64,10 @@ class VpnHostname final : public Analyzer {
   }
 };
 
-bool Wants(const core::Flow& flow, const core::DecodedPacket&) {
-  return flow.proto == core::kProtoTcp || flow.proto == core::kProtoUdp;
-}
-
 }  // namespace
 }  // namespace parallax::analyzers
 
 using parallax::analyzers::VpnHostname;
 PARALLAX_REGISTER_FLOW_END_ANALYZER(VpnHostname, "vpn_hostname",
                            "VPN apps talking to their provider's API/tunnel hosts (SNI, DNS, Host)",
-                           parallax::analyzers::Wants)
+                           parallax::analyzers::WantsTcpOrUdp)
