@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "geoip/special_ranges.h"
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/detections.h"
 #include "sensor/divergence/evidence_json.h"
@@ -9,20 +10,10 @@
 namespace parallax::divergence {
 namespace {
 
+// Public means outside every special-purpose range (geoip/'s IANA table: RFC 1918, CGNAT,
+// loopback, link-local, documentation, multicast, ULA...).
 bool IsPublic(const core::IpAddress& a) {
-  const std::uint8_t* b = a.bytes();
-  if (a.is_v4()) {
-    if (b[0] == 10 || b[0] == 127 || b[0] == 0 || b[0] >= 224) return false;
-    if (b[0] == 172 && (b[1] & 0xF0) == 16) return false;
-    if (b[0] == 192 && b[1] == 168) return false;
-    if (b[0] == 169 && b[1] == 254) return false;
-    if (b[0] == 100 && (b[1] & 0xC0) == 64) return false;  // CGNAT
-    return true;
-  }
-  if ((b[0] & 0xFE) == 0xFC) return false;                 // ULA
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return false;  // link-local
-  if (b[0] == 0xFF) return false;
-  return !(a == core::IpAddress());
+  return !geoip::FindSpecialRange(ToGeoAddress(a)).has_value();
 }
 
 // How much evidence an alert rests on, to decide whether a re-evaluation is an update.
