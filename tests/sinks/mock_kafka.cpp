@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
   // The mock cluster lives inside a client handle; this producer is never used otherwise.
   char err[512];
   rd_kafka_conf_t* host_conf = rd_kafka_conf_new();
+  // It has no bootstrap.servers of its own, which librdkafka would mention on every start.
+  if (!Set(host_conf, "log_level", "3")) return 1;
   rd_kafka_t* host = rd_kafka_new(RD_KAFKA_PRODUCER, host_conf, err, sizeof err);
   if (!host) {
     std::fprintf(stderr, "parallax-mock-kafka: %s\n", err);
