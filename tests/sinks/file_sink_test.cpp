@@ -1,6 +1,8 @@
 // The file sink through CreateSink: JSON lines, rotation, permissions, spooled alerts delivered
 // after a restart, memory-queue drops, and configuration errors.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <utility>  // before Boost.Asio (GCC 12, C++20)
 
@@ -194,6 +196,33 @@ TEST_CASE("Stop ends delivery and Flush after it reports what is left") {
   CHECK(!sink->Flush(std::chrono::milliseconds(100)));
   CHECK(ReadLines(c.path).empty());
   CHECK(sink->stats().spool_records == 1);  // kept for the next run
+}
+
+TEST_CASE("stdout sink writes JSON lines on standard output") {
+  TempDir tmp;
+  const std::string out = tmp.path + "/stdout";
+  std::fflush(stdout);
+  const int saved = ::dup(STDOUT_FILENO);
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  REQUIRE(fd >= 0);
+  ::dup2(fd, STDOUT_FILENO);
+  ::close(fd);
+  bool flushed = false;
+  {
+    IoThread io;
+    SinkConfig c;
+    c.name = "console";
+    c.type = SinkType::kStdout;
+    auto sink = Create(c, io, tmp.path + "/spool");
+    sink->Start();
+    sink->Submit(Alert(1));
+    sink->Submit(Alert(2));
+    flushed = sink->Flush(std::chrono::seconds(30));
+  }
+  ::dup2(saved, STDOUT_FILENO);
+  ::close(saved);
+  REQUIRE(flushed);
+  CHECK(ReadLines(out) == std::vector<std::string>{Alert(1).json, Alert(2).json});
 }
 
 TEST_CASE("CreateSink validates configuration and names the sink") {

@@ -254,6 +254,27 @@ TEST_CASE("HTTP sink retries while the server is down, ndjson with a bearer toke
   CheckAllArrived(ReadLines(tmp.path + "/http.jsonl"), 8);
 }
 
+TEST_CASE("after Stop no retry of the sink runs and the alert stays spooled") {
+  TempDir tmp;
+  const int port = FreePort();
+  IoThread io;
+  SinkConfig c = Base("stopped-hook", SinkType::kHttp);
+  c.url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  c.retry_initial_s = 0.01;
+  c.retry_max_s = 0.02;
+  auto sink = Create(c, io, tmp.path + "/spool");
+  sink->Start();
+  sink->Submit(Alert(1));
+  REQUIRE(WaitFor([&] { return sink->stats().retries >= 3; }));
+  sink->Stop();
+  const std::uint64_t retries = sink->stats().retries;
+  // Retries come every 20 ms while running; none may come after Stop.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(sink->stats().retries == retries);
+  CHECK(sink->stats().spool_records == 1);
+  CHECK(!sink->Flush(std::chrono::milliseconds(10)));
+}
+
 TEST_CASE("HTTPS verifies the certificate and the host name") {
   TempDir tmp;
   const Cert cert = MakeCert(tmp.path);
