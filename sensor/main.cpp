@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   parallax::cli::AddReadCommand(app, exit_code);
   parallax::cli::AddLiveCommand(app, exit_code);
   parallax::cli::AddAnalyzersCommand(app, exit_code);
+  parallax::cli::AddRunCommand(app, exit_code);
 #ifdef PARALLAX_HAVE_ROSTER
   parallax::cli::AddRosterCommand(app, exit_code);
 #endif

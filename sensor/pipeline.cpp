@@ -74,6 +74,14 @@ void Pipeline::HandlePacket(const core::PacketView& packet) {
   analyzers_->OnPacket(*flow, decoded_, dir);
 }
 
+std::size_t Pipeline::live_flows() const { return table_->size(); }
+
+void Pipeline::Advance(core::TimeUs now) {
+  if (stats_.packets == 0 || now <= now_ || finished_) return;
+  now_ = now;
+  table_->Expire(now_);
+}
+
 void Pipeline::HandleFragment(const core::DecodedPacket& p) {
   table_->Expire(now_);
   core::FlowKey key;
@@ -97,6 +105,7 @@ void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
     writer_->WriteFingerprint(flow, fp, false);
   }
   if (engine_) engine_->OnFlow(flow, fps);
+  if (options_.flow_end_hook) options_.flow_end_hook->OnFlowEnd(flow, fps);
   analyzers_->Release(flow);
   writer_->WriteFlow(flow, reason, false);
 }

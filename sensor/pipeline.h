@@ -23,6 +23,15 @@
 
 namespace parallax {
 
+// Receives every ended flow with its fingerprints (the daemon's shared divergence engine, fed by
+// several pipelines). Called on the pipeline's thread.
+class FlowEndHook {
+ public:
+  virtual ~FlowEndHook() = default;
+  virtual void OnFlowEnd(const core::Flow& flow,
+                         const std::vector<analyzers::Fingerprint>& fingerprints) = 0;
+};
+
 struct PipelineOptions {
   core::FlowTableOptions flows;
   classify::ClassifierOptions classifier;
@@ -37,6 +46,8 @@ struct PipelineOptions {
   const std::vector<roster::IdentityEvent>* identity_events = nullptr;
   divergence::DivergenceOptions divergence;
   divergence::AlertStore* store = nullptr;
+  // Optional, must outlive the pipeline.
+  FlowEndHook* flow_end_hook = nullptr;
 };
 
 class Pipeline final : public core::FlowObserver {
@@ -46,6 +57,9 @@ class Pipeline final : public core::FlowObserver {
 
   // Never throws on packet contents: whatever the bytes, they end as a flow update or a counter.
   void HandlePacket(const core::PacketView& packet);
+  // Live capture on a quiet link: moves engine time to `now` (wall clock) so idle flows expire
+  // although no packet arrives. Ignored when `now` is not ahead of the last packet.
+  void Advance(core::TimeUs now);
   // Ends every live flow (writing their records) and writes the closing stats event.
   void Finish();
   // Finishes if needed, then starts over with an empty flow table and zero counters, keeping the
@@ -53,11 +67,16 @@ class Pipeline final : public core::FlowObserver {
   void Reset();
 
   core::SensorStats& stats() { return stats_; }
+  // Engine (packet) time: the newest packet timestamp seen.
+  core::TimeUs now() const { return now_; }
+  // The flow-table counters so far (Finish copies them into stats()).
+  const core::FlowTableStats& table_stats() const { return table_->stats(); }
   std::uint64_t fingerprints() const { return fingerprints_; }
   // Every alert written this run (for --explain).
   const std::vector<divergence::Alert>& alerts() const { return alerts_; }
   const divergence::DivergenceEngine* engine() const { return engine_.get(); }
   const core::FlowTable& flows() const { return *table_; }
+  std::size_t live_flows() const;
   const classify::NdpiClassifier& classifier() const { return *classifier_; }
 
   void OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) override;

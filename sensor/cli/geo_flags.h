@@ -9,23 +9,20 @@
 #include <vector>
 
 #include "geoip/geo_intel.h"
+#include "sensor/geo_sources.h"
 
 namespace parallax::cli {
 
 struct GeoFlags {
-  std::vector<std::string> city_dbs;
-  std::vector<std::string> asn_dbs;
-  std::string anon_db;
-  std::vector<std::string> lists;
-  std::vector<std::string> tor_lists;
+  GeoSources sources;
   bool no_geoip = false;
 
   void Register(CLI::App* cmd, bool allow_disable);
   // Opens what the flags and defaults name. *searched lists the default folders looked in.
   geoip::Status Open(std::shared_ptr<const geoip::GeoIntel>* out,
-                     std::vector<std::string>* searched) const;
+                     std::vector<std::string>* searched) const {
+    return OpenGeoSources(sources, out, searched);
+  }
 };
-
-std::string SelfExecutable();
 
 }  // namespace parallax::cli

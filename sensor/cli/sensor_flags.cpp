@@ -1,5 +1,7 @@
 #include "sensor/cli/sensor_flags.h"
 
+#include "sensor/divergence_inputs.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -89,15 +91,10 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     pipeline.geo = geo_holder.get();
   }
   if (!sensor_location.empty()) {
-    double lat = 0, lon = 0;
-    char tail = 0;
-    if (std::sscanf(sensor_location.c_str(), "%lf,%lf%c", &lat, &lon, &tail) != 2 || lat < -90 ||
-        lat > 90 || lon < -180 || lon > 180) {
-      return core::Status::Error("--sensor-location: expected LAT,LON in degrees, got '" +
-                                 sensor_location + "'");
+    if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &pipeline.divergence);
+        !s.ok()) {
+      return s;
     }
-    pipeline.divergence.sensor_latitude = lat;
-    pipeline.divergence.sensor_longitude = lon;
   }
   if (!(window_hours >= 1 && window_hours <= 720)) {
     return core::Status::Error("--window-hours: must be between 1 and 720");
@@ -107,26 +104,11 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     return core::Status::Error("--identity-events needs --roster");
   }
   if (!roster_path.empty()) {
-    roster = std::make_shared<roster::Roster>();
-    std::vector<roster::RosterProblem> problems;
-    if (auto s = roster::Roster::Load(roster_path, roster.get(), &problems); !s.ok()) {
-      std::string m = roster_path + ": roster has " + std::to_string(problems.size()) +
-                      " problem(s) (parallax roster check " + roster_path + "):";
-      for (const auto& p : problems) m += "\n  " + p.ToString();
-      return core::Status::Error(problems.empty() ? s.message() : m);
-    }
-    bindings = std::make_shared<roster::IdentityBindings>();
-    identity_events = std::make_shared<std::vector<roster::IdentityEvent>>();
-    if (!identity_path.empty()) {
-      if (auto s = roster::LoadIdentityEvents(identity_path, roster.get(), identity_events.get(),
-                                              &problems);
-          !s.ok()) {
-        std::string m = identity_path + ": " + std::to_string(problems.size()) + " problem(s):";
-        for (const auto& p : problems) m += "\n  " + p.ToString();
-        return core::Status::Error(problems.empty() ? s.message() : m);
-      }
-      for (const auto& e : *identity_events) bindings->Add(e);
-    }
+    DivergenceInputs in;
+    if (auto s = LoadDivergenceInputs(roster_path, identity_path, &in); !s.ok()) return s;
+    roster = in.roster;
+    bindings = in.bindings;
+    identity_events = in.identity_events;
     if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;
     pipeline.roster = roster.get();
     pipeline.bindings = bindings.get();

@@ -35,12 +35,7 @@ DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
                                    AlertStore* store)
     : roster_(roster), bindings_(bindings), options_(options), geo_(geo), store_(store) {
   options_.Sanitize();
-  // What the VPN gateway or SSO says is evidence too: the contractor was at that address then.
-  for (const auto& e : events) {
-    if (!e.public_ip || !roster_->Find(e.contractor)) continue;
-    ContractorWindow& w = WindowFor(e.contractor, e.ts);
-    Egress(w, *e.public_ip, "identity event (" + e.source + ")", e.ts);
-  }
+  AddIdentityEvidence(events);
   if (store_) {
     for (auto& [id, weight] : store_->EmittedAlerts()) emitted_[id] = weight;
     // Evidence from earlier runs: a restart continues rather than starting blind. Stored
@@ -53,6 +48,23 @@ DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
       }
     }
   }
+}
+
+void DivergenceEngine::AddIdentityEvidence(const std::vector<roster::IdentityEvent>& events) {
+  // What the VPN gateway or SSO says is evidence too: the contractor was at that address then.
+  for (const auto& e : events) {
+    if (!e.public_ip || !roster_->Find(e.contractor)) continue;
+    ContractorWindow& w = WindowFor(e.contractor, e.ts);
+    Egress(w, *e.public_ip, "identity event (" + e.source + ")", e.ts);
+  }
+}
+
+void DivergenceEngine::Rebind(const roster::Roster* roster,
+                              const roster::IdentityBindings* bindings,
+                              const std::vector<roster::IdentityEvent>& events) {
+  roster_ = roster;
+  bindings_ = bindings;
+  AddIdentityEvidence(events);
 }
 
 GeoFact DivergenceEngine::Geo(const core::IpAddress& ip) {
@@ -232,7 +244,9 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
   }
 }
 
-std::vector<Alert> DivergenceEngine::Evaluate(core::TimeUs now, bool final) {
+std::vector<Alert> DivergenceEngine::Evaluate(
+    core::TimeUs now, bool final,
+    const std::function<void(const std::vector<Alert>&)>& before_commit) {
   std::vector<Alert> out;
   if (store_) store_->Begin();
   // Public address -> contractors, per window (for shared_egress).
@@ -285,17 +299,18 @@ std::vector<Alert> DivergenceEngine::Evaluate(core::TimeUs now, bool final) {
       }
     }
   }
+  std::stable_sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) {
+    if (x.contractor_id != y.contractor_id) return x.contractor_id < y.contractor_id;
+    if (x.window_start != y.window_start) return x.window_start < y.window_start;
+    return x.kind < y.kind;
+  });
+  if (before_commit && !out.empty()) before_commit(out);
   if (store_) {
     for (const auto& [id, windows] : evidence_) {
       for (const auto& [start, w] : windows) store_->SaveEvidence(id, start, ToJson(w).dump());
     }
     store_->Commit();
   }
-  std::stable_sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) {
-    if (x.contractor_id != y.contractor_id) return x.contractor_id < y.contractor_id;
-    if (x.window_start != y.window_start) return x.window_start < y.window_start;
-    return x.kind < y.kind;
-  });
   return out;
 }
 

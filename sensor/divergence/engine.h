@@ -11,6 +11,7 @@
 // Thread-safety: REQUIRES external synchronization (one engine; workers hand it ended flows).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,7 +42,14 @@ class DivergenceEngine {
   // Alerts due: with `final`, every window; otherwise windows that ended before `now`. An alert
   // already emitted (this run or, with a store, an earlier one) is returned again only when its
   // evidence grew, as an update with the same id.
-  std::vector<Alert> Evaluate(core::TimeUs now, bool final);
+  // `before_commit`, when given, receives the alerts before the store records them as emitted:
+  // the daemon spools them there, so a crash between the two repeats an alert, never loses one.
+  std::vector<Alert> Evaluate(core::TimeUs now, bool final,
+                              const std::function<void(const std::vector<Alert>&)>& before_commit = {});
+  // Reload: a new roster, bindings and identity events (which must outlive the engine). Evidence
+  // is kept; contractors no longer in the roster are no longer evaluated.
+  void Rebind(const roster::Roster* roster, const roster::IdentityBindings* bindings,
+              const std::vector<roster::IdentityEvent>& events);
 
   std::uint64_t attributed_flows() const { return attributed_; }
 
@@ -56,6 +64,7 @@ class DivergenceEngine {
     core::IpAddress egress;
   };
   Attribution Attribute(const core::Flow& flow) const;
+  void AddIdentityEvidence(const std::vector<roster::IdentityEvent>& events);
   ContractorWindow& WindowFor(const std::string& contractor, core::TimeUs ts);
   EgressEvidence& Egress(ContractorWindow& w, const core::IpAddress& ip, const std::string& how,
                          core::TimeUs ts);

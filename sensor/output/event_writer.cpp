@@ -12,10 +12,14 @@ namespace parallax::output {
 void EventWriter::Write(EventType type, const nlohmann::ordered_json& event) {
   if (!selection_.enabled(type)) return;
   // Replace invalid UTF-8 (hostnames, banners come from the wire) rather than throw.
-  const std::string line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  ++written_;
+  if (callback_) {
+    callback_(type, event, std::move(line));
+    return;
+  }
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fputc('\n', out_);
-  ++written_;
 }
 
 void EventWriter::WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim) {

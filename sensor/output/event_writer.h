@@ -1,8 +1,11 @@
-// EventWriter: writes selected events as JSON lines (one object per line) to a stream.
+// EventWriter: writes selected events as JSON lines (one object per line) to a stream, or hands
+// each line to a callback (the daemon's sinks).
 // Thread-safety: REQUIRES external synchronization.
 #pragma once
 
 #include <cstdio>
+#include <functional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -16,20 +19,29 @@ namespace parallax::output {
 
 class EventWriter {
  public:
+  // (type, event, the event as one JSON line without newline)
+  using LineCallback =
+      std::function<void(EventType, const nlohmann::ordered_json&, std::string&&)>;
+
   EventWriter(std::FILE* out, EventSelection selection) : out_(out), selection_(selection) {}
+  EventWriter(LineCallback callback, EventSelection selection)
+      : out_(nullptr), callback_(std::move(callback)), selection_(selection) {}
 
   void WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim);
   void WriteFingerprint(const core::Flow& flow, const analyzers::Fingerprint& fp, bool interim);
   void WriteAlert(const divergence::Alert& alert, core::TimeUs now);
   void WriteStats(const core::SensorStats& stats);
   void Write(EventType type, const nlohmann::ordered_json& event);
-  void Flush() { std::fflush(out_); }
+  void Flush() {
+    if (out_) std::fflush(out_);
+  }
 
   const EventSelection& selection() const { return selection_; }
   std::uint64_t written() const { return written_; }
 
  private:
   std::FILE* out_;
+  LineCallback callback_;
   EventSelection selection_;
   std::uint64_t written_ = 0;
 };

@@ -1,0 +1,76 @@
+#include "sensor/daemon/divergence_hub.h"
+
+#include "sensor/logging/log.h"
+#include "sensor/output/alert_event.h"
+
+namespace parallax::daemon {
+
+DivergenceHub::DivergenceHub(DivergenceInputs inputs, divergence::DivergenceOptions options,
+                             const geoip::GeoIntelHolder* geo,
+                             std::unique_ptr<divergence::AlertStore> store, SinkSet* sinks)
+    : inputs_(std::move(inputs)), store_(std::move(store)), sinks_(sinks) {
+  if (geo) intel_ = std::make_unique<GeoNetworkIntel>(geo);
+  engine_ = std::make_unique<divergence::DivergenceEngine>(
+      inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events, options,
+      intel_.get(), store_.get());
+}
+
+void DivergenceHub::OnFlowEnd(const core::Flow& flow,
+                              const std::vector<analyzers::Fingerprint>& fingerprints) {
+  std::lock_guard lock(mu_);
+  engine_->OnFlow(flow, fingerprints);
+}
+
+std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
+  std::lock_guard lock(mu_);
+  // Every window, not only the ended ones: a SOC wants the alert while it is happening. A window
+  // that gathers more evidence later is re-emitted as an update with the same id.
+  const auto alerts = engine_->Evaluate(now, /*final=*/true, [&](const auto& due) {
+    for (const auto& a : due) {
+      const std::string line = AlertLine(a, now);
+      sinks_->Emit(output::EventType::kAlert, a.Id(), line);
+    }
+  });
+  for (const auto& a : alerts) {
+    ++alerts_by_kind_[divergence::AlertKindName(a.kind)];
+    log::Info("alerts", "alert raised",
+              {{"alert_id", a.Id()}, {"kind", divergence::AlertKindName(a.kind)},
+               {"contractor", a.contractor_id}});
+  }
+  return alerts.size();
+}
+
+std::string DivergenceHub::AlertLine(const divergence::Alert& a, core::TimeUs now) {
+  return output::AlertEventJson(a, now).dump(-1, ' ', false,
+                                             nlohmann::json::error_handler_t::replace);
+}
+
+void DivergenceHub::Reload(DivergenceInputs inputs) {
+  std::lock_guard lock(mu_);
+  // The old inputs stay alive until the engine points at the new ones.
+  DivergenceInputs old = std::move(inputs_);
+  inputs_ = std::move(inputs);
+  engine_->Rebind(inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events);
+}
+
+std::map<std::string, std::uint64_t> DivergenceHub::alerts_by_kind() const {
+  std::lock_guard lock(mu_);
+  return alerts_by_kind_;
+}
+
+std::uint64_t DivergenceHub::attributed_flows() const {
+  std::lock_guard lock(mu_);
+  return engine_->attributed_flows();
+}
+
+std::uint64_t DivergenceHub::store_errors() const {
+  std::lock_guard lock(mu_);
+  return store_ ? store_->errors() : 0;
+}
+
+std::size_t DivergenceHub::contractors() const {
+  std::lock_guard lock(mu_);
+  return inputs_.roster->contractors().size();
+}
+
+}  // namespace parallax::daemon

@@ -1,0 +1,53 @@
+// DivergenceHub: the daemon's one divergence engine, shared by every worker. Workers hand it
+// ended flows (FlowEndHook); the daemon's timer evaluates it, and each alert goes to the sinks
+// (spooled, fsync'd) before the alert store records it as emitted, so a crash between the two
+// repeats an alert (same id) rather than losing it. SIGHUP swaps in a new roster and identity
+// events; evidence and alert history are kept.
+// Thread-safety: thread-safe (one mutex; flows end far less often than packets arrive).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "sensor/divergence/alert_store.h"
+#include "sensor/divergence/engine.h"
+#include "sensor/divergence_inputs.h"
+#include "sensor/geo_network_intel.h"
+#include "sensor/pipeline.h"
+#include "sensor/daemon/sink_set.h"
+
+namespace parallax::daemon {
+
+class DivergenceHub final : public FlowEndHook {
+ public:
+  // geo may be null; store must be open; sinks must outlive the hub.
+  DivergenceHub(DivergenceInputs inputs, divergence::DivergenceOptions options,
+                const geoip::GeoIntelHolder* geo, std::unique_ptr<divergence::AlertStore> store,
+                SinkSet* sinks);
+
+  void OnFlowEnd(const core::Flow& flow,
+                 const std::vector<analyzers::Fingerprint>& fingerprints) override;
+  // Evaluates every window at engine time `now` and emits new and grown alerts; returns how many.
+  std::size_t Evaluate(core::TimeUs now);
+  void Reload(DivergenceInputs inputs);
+
+  std::map<std::string, std::uint64_t> alerts_by_kind() const;
+  std::uint64_t attributed_flows() const;
+  std::uint64_t store_errors() const;
+  std::size_t contractors() const;
+
+ private:
+  static std::string AlertLine(const divergence::Alert& a, core::TimeUs now);
+
+  mutable std::mutex mu_;
+  DivergenceInputs inputs_;
+  std::unique_ptr<GeoNetworkIntel> intel_;
+  std::unique_ptr<divergence::AlertStore> store_;
+  std::unique_ptr<divergence::DivergenceEngine> engine_;
+  SinkSet* sinks_;
+  std::map<std::string, std::uint64_t> alerts_by_kind_;
+};
+
+}  // namespace parallax::daemon

@@ -1,0 +1,45 @@
+// HttpEndpoint: the daemon's observability endpoint (Boost.Beast on the daemon's io_context):
+//   GET /metrics  Prometheus text format
+//   GET /healthz  200 "ok" while capture and workers run, 503 with the reason otherwise
+// Listens on loopback by default; with a bearer token configured every request needs
+// "Authorization: Bearer <token>" (401 otherwise). One request per connection, 10 s deadline.
+// Thread-safety: runs on the io_context; the callbacks are called there.
+#pragma once
+
+#include <utility>  // before Boost.Asio (GCC 12, C++20)
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "sensor/core/status.h"
+
+namespace parallax::daemon {
+
+struct HttpHandlers {
+  std::function<std::string()> metrics;
+  // Returns "" when healthy, else why not.
+  std::function<std::string()> health;
+};
+
+class HttpEndpoint {
+ public:
+  // listen: "HOST:PORT" ("127.0.0.1:9109", "[::1]:9109"; port 0 picks a free one).
+  static core::Status Start(boost::asio::io_context& io, const std::string& listen,
+                            std::string bearer_token, HttpHandlers handlers,
+                            std::unique_ptr<HttpEndpoint>* out);
+  ~HttpEndpoint();
+  void Stop();
+  unsigned short port() const { return port_; }
+
+ private:
+  struct State;
+  HttpEndpoint() = default;
+  std::shared_ptr<State> state_;
+  unsigned short port_ = 0;
+};
+
+}  // namespace parallax::daemon

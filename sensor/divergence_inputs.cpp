@@ -1,0 +1,47 @@
+#include "sensor/divergence_inputs.h"
+
+#include <cstdio>
+
+namespace parallax {
+
+core::Status LoadDivergenceInputs(const std::string& roster_path, const std::string& identity_path,
+                                  DivergenceInputs* out) {
+  DivergenceInputs in;
+  in.roster = std::make_shared<roster::Roster>();
+  std::vector<roster::RosterProblem> problems;
+  if (auto s = roster::Roster::Load(roster_path, in.roster.get(), &problems); !s.ok()) {
+    std::string m = roster_path + ": roster has " + std::to_string(problems.size()) +
+                    " problem(s) (parallax roster check " + roster_path + "):";
+    for (const auto& p : problems) m += "\n  " + p.ToString();
+    return core::Status::Error(problems.empty() ? s.message() : m);
+  }
+  in.bindings = std::make_shared<roster::IdentityBindings>();
+  in.identity_events = std::make_shared<std::vector<roster::IdentityEvent>>();
+  if (!identity_path.empty()) {
+    if (auto s = roster::LoadIdentityEvents(identity_path, in.roster.get(),
+                                            in.identity_events.get(), &problems);
+        !s.ok()) {
+      std::string m = identity_path + ": " + std::to_string(problems.size()) + " problem(s):";
+      for (const auto& p : problems) m += "\n  " + p.ToString();
+      return core::Status::Error(problems.empty() ? s.message() : m);
+    }
+    for (const auto& e : *in.identity_events) in.bindings->Add(e);
+  }
+  *out = std::move(in);
+  return core::Status::Ok();
+}
+
+core::Status ParseSensorLocation(const std::string& text, const std::string& what,
+                                 divergence::DivergenceOptions* options) {
+  double lat = 0, lon = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%lf,%lf%c", &lat, &lon, &tail) != 2 || lat < -90 || lat > 90 ||
+      lon < -180 || lon > 180) {
+    return core::Status::Error(what + ": expected LAT,LON in degrees, got '" + text + "'");
+  }
+  options->sensor_latitude = lat;
+  options->sensor_longitude = lon;
+  return core::Status::Ok();
+}
+
+}  // namespace parallax

@@ -1,0 +1,31 @@
+// DivergenceInputs: the roster, identity events and bindings the divergence engine works from,
+// loaded the same way by `read`/`live` (flags) and by the daemon (configuration, and again on
+// SIGHUP). Errors list every problem as file:line: field.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sensor/core/status.h"
+#include "sensor/divergence/divergence_options.h"
+#include "sensor/roster/identity_events.h"
+#include "sensor/roster/roster.h"
+
+namespace parallax {
+
+struct DivergenceInputs {
+  std::shared_ptr<roster::Roster> roster;
+  std::shared_ptr<roster::IdentityBindings> bindings;
+  std::shared_ptr<std::vector<roster::IdentityEvent>> identity_events;
+};
+
+// identity_path may be empty.
+core::Status LoadDivergenceInputs(const std::string& roster_path, const std::string& identity_path,
+                                  DivergenceInputs* out);
+
+// "LAT,LON" in degrees into options' sensor location; `what` names the flag or setting.
+core::Status ParseSensorLocation(const std::string& text, const std::string& what,
+                                 divergence::DivergenceOptions* options);
+
+}  // namespace parallax

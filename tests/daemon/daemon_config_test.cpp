@@ -1,0 +1,110 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "sensor/daemon/daemon_config.h"
+
+using parallax::daemon::DaemonConfig;
+using parallax::daemon::LoadDaemonConfig;
+
+namespace {
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const std::string path = std::string(PARALLAX_TEST_TMP) + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+const char* kMinimal = R"(capture:
+  interfaces: [eth1]
+sinks:
+  - type: stdout
+)";
+
+}  // namespace
+
+TEST_CASE("the sample configuration in config/ loads with its documented values") {
+  DaemonConfig c;
+  const auto s = LoadDaemonConfig(std::string(PARALLAX_CONFIG_DIR) + "/parallax.yaml", &c);
+  INFO(s.message());
+  REQUIRE(s.ok());
+  CHECK(c.capture.interfaces == std::vector<std::string>{"eth1"});
+  CHECK(c.workers == 2);
+  CHECK(c.user == "parallax");
+  CHECK(c.state_dir == "/var/lib/parallax");
+  CHECK(c.http.listen == "127.0.0.1:9109");
+  REQUIRE(c.sinks.size() == 3);
+  CHECK(c.sinks[0].type == parallax::sinks::SinkType::kFile);
+  CHECK(c.sinks[0].events == std::vector<std::string>{"alert", "fingerprint", "stats"});
+  CHECK(c.sinks[1].transport == "tcp");
+  CHECK(c.sinks[2].format == "hec");
+  CHECK(c.sinks[2].tls.verify);
+  CHECK(c.pipeline.flows.tcp_idle_timeout == 300'000'000);
+}
+
+TEST_CASE("defaults fill what a minimal configuration leaves out") {
+  DaemonConfig c;
+  REQUIRE(LoadDaemonConfig(WriteTemp("minimal.yaml", kMinimal), &c).ok());
+  CHECK(c.workers == 2);
+  CHECK(c.allow_root == false);
+  CHECK(c.sinks[0].name == "stdout-0");
+  CHECK(c.sinks[0].events == std::vector<std::string>{"alert"});
+  CHECK(c.evaluate_interval_s == 30);
+  CHECK(c.roster.empty());
+}
+
+TEST_CASE("relative paths are relative to the configuration file's folder") {
+  DaemonConfig c;
+  const std::string path = WriteTemp("relative.yaml", std::string(kMinimal) +
+                                                          "roster: roster.yaml\nstate_dir: state\n");
+  REQUIRE(LoadDaemonConfig(path, &c).ok());
+  CHECK(c.roster == std::string(PARALLAX_TEST_TMP) + "/roster.yaml");
+  CHECK(c.state_dir == std::string(PARALLAX_TEST_TMP) + "/state");
+}
+
+TEST_CASE("configuration errors name the file, line and column") {
+  struct Case {
+    const char* text;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"capture:\n  interfaces: [eth1]\nworkrs: 4\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:1: unknown setting 'workrs'"},
+      {"capture:\n  interfaces: [eth1]\nworkers: many\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:10: workers: cannot read 'many' as an integer"},
+      {"capture:\n  interfaces: [eth1]\nworkers: 0\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:10: workers: must be between 1 and 256"},
+      {"capture:\n  interfaces: [eth1]\nsinks:\n  - type: carrier-pigeon\n",
+       "bad.yaml:4:11: sinks[0].type: expected file, stdout, syslog, http or kafka"},
+      {"capture:\n  interfaces: [eth1]\nsinks:\n  - type: http\n",
+       "sinks[0].url: an http sink needs a url"},
+      {"capture:\n  interfaces: [eth1]\nsinks:\n  - type: stdout\n    events: [alert, bogus]\n",
+       "sinks[0].events: unknown event type 'bogus'"},
+      {"capture:\n  interfaces: [eth1]\nsinks:\n  - {type: stdout, name: a}\n  - {type: stdout, name: a}\n",
+       "sinks[1].name: 'a' is used twice"},
+      {"capture:\n  interfaces: []\nsinks:\n  - type: stdout\n",
+       "capture.interfaces: at least one interface is needed"},
+      {"capture:\n  interfaces: [eth1]\n", "sinks: a list of at least one sink is needed"},
+      {"capture:\n  interfaces: [eth1\n", "bad.yaml:3:1: "},
+      {"", "the configuration file is empty"},
+      {"capture:\n  interfaces: [eth1]\nsinks:\n  - type: syslog\n    transport: sctp\n",
+       "sinks[0].transport: expected udp or tcp"},
+  };
+  for (const auto& c : cases) {
+    DaemonConfig out;
+    const auto s = LoadDaemonConfig(WriteTemp("bad.yaml", c.text), &out);
+    INFO(c.text);
+    INFO(s.message());
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message().find(c.expect) != std::string::npos);
+  }
+}
+
+TEST_CASE("a missing configuration file is an error naming it") {
+  DaemonConfig c;
+  const auto s = LoadDaemonConfig("/nonexistent/parallax.yaml", &c);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == "/nonexistent/parallax.yaml: cannot read the configuration file");
+}
