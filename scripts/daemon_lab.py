@@ -1,0 +1,128 @@
+"""A lab for running `parallax run` on real interfaces without touching the host's network: a
+network namespace with a veth pair (veth0 is where tcpreplay writes, veth1 where the daemon
+captures), and helpers to start the daemon in it, read its /metrics and replay captures.
+Used by tests/daemon/daemon_e2e_test.py and scripts/bench-live. Needs root. Standard library only.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+
+class LabError(Exception):
+    pass
+
+
+def run(*cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+class Namespace:
+    def __init__(self, name):
+        self.name = name
+        run("ip", "netns", "add", name)  # raises CalledProcessError where namespaces are denied
+        run("ip", "-n", name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+        # glibc's getaddrinfo (AI_ADDRCONFIG, as librdkafka uses it) refuses IPv4 names in a
+        # namespace whose only IPv4 address is loopback's: a /32 on the replay side (no route,
+        # so nothing is ever sent from it onto the captured link).
+        run("ip", "-n", name, "addr", "add", "192.0.2.1/32", "dev", "veth0")
+        for link in ("lo", "veth0", "veth1"):
+            run("ip", "-n", name, "link", "set", link, "up")
+
+    def cmd(self, *argv):
+        return ["ip", "netns", "exec", self.name, *argv]
+
+    def delete(self):
+        pids = subprocess.run(["ip", "netns", "pids", self.name], capture_output=True,
+                              text=True).stdout.split()
+        for p in pids:
+            try:
+                os.kill(int(p), signal.SIGKILL)
+            except OSError:
+                pass
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def replay(self, pcaps, pps=None, loop=1):
+        """tcpreplay onto veth0, at top speed or `pps`; returns (packets sent, seconds)."""
+        rate = ["--pps", str(pps)] if pps else ["-t"]
+        out = run(*self.cmd("tcpreplay", *rate, "--loop", str(loop), "-i", "veth0", *pcaps)).stdout
+        sent, secs = 0, 0.0
+        for line in out.splitlines():
+            w = line.split()
+            if w and w[0] == "Actual:":
+                sent = int(w[1])
+                secs = float(w[w.index("seconds") - 1].lstrip("(")) if "seconds" in w else 0.0
+        return sent, secs
+
+    def free_port(self):
+        return int(run(*self.cmd("/usr/bin/python3", "-c",
+                                 "import socket;s=socket.socket();s.bind(('127.0.0.1',0));"
+                                 "print(s.getsockname()[1])")).stdout)
+
+
+class Daemon:
+    """`parallax run --config CONFIG` in the namespace; its log is JSON lines in `log`."""
+
+    def __init__(self, ns, parallax, config, log):
+        self.ns = ns
+        self.log_path = log
+        self.log = open(log, "a")
+        self.p = subprocess.Popen(ns.cmd(parallax, "run", "--config", config), stdout=self.log,
+                                  stderr=self.log)
+        self.port = None
+        self.wait_healthy()
+
+    def log_lines(self, text):
+        return [json.loads(l) for l in open(self.log_path) if text in l and l.startswith("{")]
+
+    def http(self, path):
+        script = ("import urllib.request,sys\n"
+                  "try:\n"
+                  f" r=urllib.request.urlopen('http://127.0.0.1:{self.port}{path}',timeout=5)\n"
+                  " sys.stdout.write(r.read().decode())\n"
+                  "except urllib.error.HTTPError as e:\n"
+                  " sys.stdout.write(str(e.code)+' '+e.read().decode())\n")
+        return subprocess.run(self.ns.cmd("/usr/bin/python3", "-c", script), capture_output=True,
+                              text=True).stdout
+
+    def metric(self, name, label=""):
+        """Sum of the samples of `name` whose line contains `label`."""
+        total = 0.0
+        for line in self.http("/metrics").splitlines():
+            if (line.startswith(name + " ") or line.startswith(name + "{")) and label in line:
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def wait_healthy(self):
+        for _ in range(100):
+            if self.p.poll() is not None:
+                raise LabError(f"daemon exited with {self.p.returncode} at start; log:\n"
+                               + open(self.log_path).read())
+            for e in self.log_lines('"serving /metrics'):
+                self.port = int(e["port"])
+            if self.port and self.http("/healthz").strip() == "ok":
+                return
+            time.sleep(0.2)
+        raise LabError("daemon not healthy within 20 s")
+
+    def wait_for(self, what, pred, timeout=60):
+        end = time.time() + timeout
+        while time.time() < end:
+            if pred():
+                return
+            if self.p.poll() is not None:
+                raise LabError(f"daemon died while waiting for {what}")
+            time.sleep(0.3)
+        raise LabError(f"timed out waiting for {what}; log {self.log_path}")
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        rc = self.p.wait(timeout=60)
+        if rc != 0:
+            raise LabError(f"daemon exited {rc} after SIGTERM; log {self.log_path}")
+
+    def kill(self):
+        self.p.send_signal(signal.SIGKILL)
+        self.p.wait()
