@@ -4,6 +4,7 @@
 // Thread-safety: REQUIRES external synchronization; one pipeline per worker.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "analyzers/analyzer_host.h"
@@ -37,6 +38,9 @@ struct PipelineOptions {
   const std::vector<roster::IdentityEvent>* identity_events = nullptr;
   divergence::DivergenceOptions divergence;
   divergence::AlertStore* store = nullptr;
+  // Called with every ended flow and its fingerprints, after the divergence engine has seen it
+  // (the forensics report collects the flows behind its pictures here). Empty: nothing is called.
+  std::function<void(const core::Flow&, const std::vector<analyzers::Fingerprint>&)> flow_tap;
 };
 
 class Pipeline final : public core::FlowObserver {
