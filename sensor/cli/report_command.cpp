@@ -2,6 +2,8 @@
 // the flows the divergence engine attributes to each contractor, and writes the forensics report.
 #include "sensor/cli/report_command.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -57,6 +59,17 @@ int RunReport(ReportArgs& a, bool html_given) {
   if (a.flags.roster_path.empty()) return fail("--roster is required (the report is per contractor)", 2);
   output::EventSelection selection;
   if (auto s = a.flags.Finalize(&selection); !s.ok()) return fail(s.message(), 2);
+  // Fail before an hour of analysis, not after it, when an output cannot be written.
+  for (const std::string* out : {html_given ? &a.flags.output : nullptr, &a.json_path}) {
+    if (!out || out->empty() || *out == "-") continue;
+    const auto parent = std::filesystem::absolute(*out).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK) != 0) {
+      return fail(*out + ": cannot write: folder " + parent.string() +
+                      " does not exist or is not writable",
+                  2);
+    }
+  }
   std::uint64_t total_bytes = 0;
   for (const auto& f : a.files) {
     std::error_code ec;

@@ -74,6 +74,7 @@ void FlowCollector::OnFlow(const core::Flow& f,
         const std::string controlled = fp.remote->controlled.ToString();
         const std::string controller = fp.remote->controller.ToString();
         r.role_known = fp.remote->role_known;
+        r.relayed = fp.remote->relayed;
         if (mine(controlled)) {
           r.role = "controlled";
           r.peer_ip = controller;

@@ -17,7 +17,12 @@ namespace {
 
 using divergence::GeoFact;
 
-double Round(double v, double unit) { return std::round(v / unit) * unit; }
+// Rounds to `decimals` places; dividing by a power of ten gives the double nearest the decimal,
+// so the JSON shows 9910.8, not 9910.800000000001.
+double Round(double v, int decimals) {
+  const double p = std::pow(10.0, decimals);
+  return std::round(v * p) / p;
+}
 
 std::string PlaceLabel(const std::string& city, const std::string& country) {
   if (city.empty() && country.empty()) return "not located";
@@ -166,8 +171,8 @@ Heatmap BuildHeatmap(const roster::Contractor& c, const std::vector<FlowRow>& ro
     }
   }
   h.best_offset = geoip::FormatUtcOffset(best_offset);
-  h.best_share = Round(best, 0.001);
-  h.claimed_share = Round(Share(act, claimed_min, c.hours, h.events), 0.001);
+  h.best_share = Round(best, 3);
+  h.claimed_share = Round(Share(act, claimed_min, c.hours, h.events), 3);
   auto wrap = [](int m) { return ((m % 1440) + 1440) % 1440; };
   h.best_band_start_minute = wrap(c.hours.start_minute - best_offset + claimed_min);
   h.best_band_end_minute = wrap(c.hours.end_minute - best_offset + claimed_min);
@@ -185,8 +190,12 @@ std::vector<Session> BuildSessions(const std::vector<FlowRow>& rows, core::TimeU
     std::string label;
     if (r->lane == Lane::kRemoteDesktop) {
       label = r->product.empty() ? "remote desktop" : r->product;
-      if (r->role == "controlled") label += ", controlled from " + r->peer_ip;
-      if (r->role == "controller") label += ", controlling " + r->peer_ip;
+      if (r->relayed) {
+        label += ", relayed through " + r->peer_ip;
+      } else if (r->role == "controlled") {
+        label += ", controlled from " + r->peer_ip;
+      }
+      if (!r->relayed && r->role == "controller") label += ", controlling " + r->peer_ip;
       if (!r->role_known) label += " (roles not measured: protocol default)";
     } else if (r->lane == Lane::kVpn) {
       label = !r->product.empty() ? r->product : (r->app.empty() ? "VPN" : r->app);
@@ -297,7 +306,11 @@ ReportModel BuildReport(const ReportInputs& in) {
       CollectReferences(v.observed, &ids, &ips);
       CollectReferences(v.evidence, &ids, &ips);
       for (auto& r : cr.flows) {
-        if (ids.count(r.community_id) || ips.count(r.src_ip) || ips.count(r.dest_ip)) {
+        // The alert's own window: the same address on another day is another alert's evidence.
+        if (r.first_ts < v.window_start || r.first_ts >= v.window_end) continue;
+        // off_hours rests on when the contractor's side opened connections: all of them.
+        const bool activity = v.kind == "off_hours" && r.initiated;
+        if (activity || ids.count(r.community_id) || ips.count(r.src_ip) || ips.count(r.dest_ip)) {
           if (std::find(r.findings.begin(), r.findings.end(), v.kind) == r.findings.end()) {
             r.findings.push_back(v.kind);
           }
@@ -355,13 +368,13 @@ ReportModel BuildReport(const ReportInputs& in) {
       if (p.kind != "claimed" && claimed.latitude && claimed.longitude) {
         p.distance_from_claimed_km = Round(
             geoip::HaversineKm(*claimed.latitude, *claimed.longitude, *p.latitude, *p.longitude),
-            0.1);
+            1);
       }
       if (have_sensor) {
         p.distance_from_sensor_km = Round(geoip::HaversineKm(*in.sensor_latitude,
                                                              *in.sensor_longitude, *p.latitude,
                                                              *p.longitude),
-                                          0.1);
+                                          1);
       }
     }
 
@@ -375,7 +388,7 @@ ReportModel BuildReport(const ReportInputs& in) {
     if (have_sensor) {
       rp.claimed_distance_km = cr.places.front().distance_from_sensor_km;
       if (rp.claimed_distance_km) {
-        rp.claimed_floor_ms = Round(geoip::RttFloorMs(*rp.claimed_distance_km), 0.01);
+        rp.claimed_floor_ms = Round(geoip::RttFloorMs(*rp.claimed_distance_km), 2);
       }
     }
     for (const auto& p : cr.places) {
@@ -384,13 +397,13 @@ ReportModel BuildReport(const ReportInputs& in) {
       e.ip = p.ip;
       e.label = p.label;
       e.distance_km = p.distance_from_sensor_km;
-      if (e.distance_km) e.floor_ms = Round(geoip::RttFloorMs(*e.distance_km), 0.01);
+      if (e.distance_km) e.floor_ms = Round(geoip::RttFloorMs(*e.distance_km), 2);
       for (const auto& r : cr.flows) {
         if (r.rtt_ms < 0 || r.egress_ip != p.ip) continue;
         if (!e.min_rtt_ms || r.rtt_ms < *e.min_rtt_ms) e.min_rtt_ms = r.rtt_ms;
-        rp.samples.push_back({r.egress_ip, Round(r.rtt_ms, 0.001), e.distance_km, r.first_ts});
+        rp.samples.push_back({r.egress_ip, Round(r.rtt_ms, 3), e.distance_km, r.first_ts});
       }
-      if (e.min_rtt_ms) e.max_distance_km = Round(geoip::MaxDistanceKm(*e.min_rtt_ms), 0.1);
+      if (e.min_rtt_ms) e.max_distance_km = Round(geoip::MaxDistanceKm(*e.min_rtt_ms), 1);
       rp.egress.push_back(std::move(e));
     }
     if (have_sensor && rp.samples.empty()) rp.note = "no handshake RTT measured to this contractor's egress";

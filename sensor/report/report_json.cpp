@@ -56,6 +56,7 @@ Json FlowJson(const FlowRow& r) {
   if (!r.role.empty()) {
     j["role"] = r.role;
     j["role_known"] = r.role_known;
+    if (r.relayed) j["relayed"] = true;
     if (!r.peer_ip.empty()) j["peer_ip"] = r.peer_ip;
   }
   j["bytes"] = r.bytes;

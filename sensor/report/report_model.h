@@ -32,7 +32,8 @@ struct FlowRow {
   Lane lane = Lane::kOrdinary;
   std::string role;                   // remote desktop: "controlled" or "controller" (this side)
   bool role_known = false;
-  std::string peer_ip;                // remote desktop: the other party
+  bool relayed = false;               // through the vendor's relay: peer_ip is the relay
+  std::string peer_ip;                // remote desktop: the other party (or the relay)
   std::uint64_t bytes = 0, packets = 0;
   core::TimeUs first_ts = 0, last_ts = 0;
   bool initiated = false;             // the contractor's side opened it (counts as activity)

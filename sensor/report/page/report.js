@@ -266,6 +266,7 @@
       p.appendChild(el("p", { "class": "note" }, "Each bar joins flows of one kind less than 10 minutes apart; bars are at least 3 px wide. Red shading marks remote-control sessions across all rows."));
       p.setAttribute("data-rendered", "true");
       p.setAttribute("data-bars", bars);
+      p.setAttribute("data-remote-bars", ss.filter(function (x) { return x.lane === "remote_desktop"; }).length);
       p.setAttribute("data-rows", rows.length);
     });
   }
