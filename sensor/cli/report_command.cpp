@@ -56,7 +56,8 @@ int RunReport(ReportArgs& a, bool html_given) {
   if (!html_given && a.json_path.empty()) {
     return fail("nothing to write: give -o FILE.html and/or --json FILE", 2);
   }
-  if (a.flags.roster_path.empty()) return fail("--roster is required (the report is per contractor)", 2);
+  if (a.flags.roster_path.empty())
+    return fail("--roster is required (the report is per contractor)", 2);
   output::EventSelection selection;
   if (auto s = a.flags.Finalize(&selection); !s.ok()) return fail(s.message(), 2);
   // Fail before an hour of analysis, not after it, when an output cannot be written.
@@ -65,9 +66,9 @@ int RunReport(ReportArgs& a, bool html_given) {
     const auto parent = std::filesystem::absolute(*out).parent_path();
     std::error_code ec;
     if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK) != 0) {
-      return fail(*out + ": cannot write: folder " + parent.string() +
-                      " does not exist or is not writable",
-                  2);
+      return fail(
+          *out + ": cannot write: folder " + parent.string() + " does not exist or is not writable",
+          2);
     }
   }
   std::uint64_t total_bytes = 0;
@@ -158,7 +159,8 @@ int RunReport(ReportArgs& a, bool html_given) {
 void AddReportCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "report", "Analyse capture files like `read` and write a forensics report (HTML and/or JSON)");
+      "report",
+      "Analyse capture files like `read` and write a forensics report (HTML and/or JSON)");
   cmd->add_option("files", args->files, "Capture files (pcap/pcapng), read in order")->required();
   args->flags.Register(cmd);
   // The report replaces the event lines: --events has no meaning here, -o names the page.

@@ -7,14 +7,22 @@ namespace {
 
 std::string ProtoName(std::uint8_t p) {
   switch (p) {
-    case 6: return "TCP";
-    case 17: return "UDP";
-    case 1: return "ICMP";
-    case 58: return "IPv6-ICMP";
-    case 47: return "GRE";
-    case 50: return "ESP";
-    case 51: return "AH";
-    default: return std::to_string(p);
+    case 6:
+      return "TCP";
+    case 17:
+      return "UDP";
+    case 1:
+      return "ICMP";
+    case 58:
+      return "IPv6-ICMP";
+    case 47:
+      return "GRE";
+    case 50:
+      return "ESP";
+    case 51:
+      return "AH";
+    default:
+      return std::to_string(p);
   }
 }
 

@@ -54,11 +54,20 @@ std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -78,8 +87,10 @@ MapAssets LoadMapAssets(const std::string& dir) {
   for (std::size_t i = 0; i < MapAssetFiles().size(); ++i) {
     const std::string path = (std::filesystem::path(dir) / MapAssetFiles()[i]).string();
     if (!ReadFile(path, dest[i]) || dest[i]->empty()) {
-      a.missing = path + " is missing (run scripts/fetch-report-assets, or point --assets at a "
-                         "folder holding " + MapAssetFiles()[i] + ")";
+      a.missing = path +
+                  " is missing (run scripts/fetch-report-assets, or point --assets at a "
+                  "folder holding " +
+                  MapAssetFiles()[i] + ")";
       return a;
     }
   }
@@ -111,7 +122,8 @@ core::Status WriteHtml(const nlohmann::ordered_json& report, const MapAssets& as
   page += kReportStyles;
   page += "</style>\n</head>\n<body";
   if (!assets.complete()) {
-    page += " data-map-missing=\"" + HtmlEscape("Map not available: " + assets.missing + ".") + "\"";
+    page +=
+        " data-map-missing=\"" + HtmlEscape("Map not available: " + assets.missing + ".") + "\"";
   }
   page +=
       ">\n<header class=\"page\"><h1>Parallax forensics report</h1>"
@@ -131,6 +143,14 @@ core::Status WriteHtml(const nlohmann::ordered_json& report, const MapAssets& as
     page += "</script>\n<script>";
     page += ForScriptCode(assets.topojson_client);
     page += "</script>\n";
+  }
+  if (assets.complete()) {
+    // The libraries' licences ask for their notice in every copy; the minified files keep theirs,
+    // the map data has none of its own.
+    page +=
+        "<footer class=\"credits\">Map: world-atlas countries-110m (Natural Earth, public "
+        "domain); d3-geo, d3-array, topojson-client &copy; Mike Bostock, ISC licence; "
+        "GeographicLib parts of d3-geo &copy; Charles Karney, MIT licence.</footer>\n";
   }
   page += "<script>\n";
   page += ForScriptCode(kReportScript);

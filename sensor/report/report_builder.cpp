@@ -233,9 +233,12 @@ std::vector<Session> BuildSessions(const std::vector<FlowRow>& rows, core::TimeU
 
 const char* LaneName(Lane lane) {
   switch (lane) {
-    case Lane::kVpn: return "vpn";
-    case Lane::kRemoteDesktop: return "remote_desktop";
-    case Lane::kOrdinary: return "ordinary";
+    case Lane::kVpn:
+      return "vpn";
+    case Lane::kRemoteDesktop:
+      return "remote_desktop";
+    case Lane::kOrdinary:
+      return "ordinary";
   }
   return "ordinary";
 }
@@ -265,7 +268,8 @@ ReportModel BuildReport(const ReportInputs& in) {
     cr.claimed_label = PlaceLabel(c.claimed.city, c.claimed.country);
     cr.time_zone = c.time_zone;
     auto rows_it = in.flows->rows().find(c.id);
-    const std::vector<FlowRow>& rows = rows_it != in.flows->rows().end() ? rows_it->second : kNoRows;
+    const std::vector<FlowRow>& rows =
+        rows_it != in.flows->rows().end() ? rows_it->second : kNoRows;
     if (auto o = in.flows->omitted().find(c.id); o != in.flows->omitted().end()) {
       cr.flows_omitted = o->second;
     }
@@ -293,10 +297,11 @@ ReportModel BuildReport(const ReportInputs& in) {
       cr.top_score = std::max(cr.top_score, a.score);
       cr.alerts.push_back(std::move(v));
     }
-    std::stable_sort(cr.alerts.begin(), cr.alerts.end(), [](const AlertView& x, const AlertView& y) {
-      if (x.severity != y.severity) return x.severity < y.severity;
-      return x.score > y.score;
-    });
+    std::stable_sort(cr.alerts.begin(), cr.alerts.end(),
+                     [](const AlertView& x, const AlertView& y) {
+                       if (x.severity != y.severity) return x.severity < y.severity;
+                       return x.score > y.score;
+                     });
 
     // Flow rows, tagged with the findings they are evidence for.
     cr.flows = rows;
@@ -371,10 +376,10 @@ ReportModel BuildReport(const ReportInputs& in) {
             1);
       }
       if (have_sensor) {
-        p.distance_from_sensor_km = Round(geoip::HaversineKm(*in.sensor_latitude,
-                                                             *in.sensor_longitude, *p.latitude,
-                                                             *p.longitude),
-                                          1);
+        p.distance_from_sensor_km =
+            Round(geoip::HaversineKm(*in.sensor_latitude, *in.sensor_longitude, *p.latitude,
+                                     *p.longitude),
+                  1);
       }
     }
 
@@ -406,7 +411,8 @@ ReportModel BuildReport(const ReportInputs& in) {
       if (e.min_rtt_ms) e.max_distance_km = Round(geoip::MaxDistanceKm(*e.min_rtt_ms), 1);
       rp.egress.push_back(std::move(e));
     }
-    if (have_sensor && rp.samples.empty()) rp.note = "no handshake RTT measured to this contractor's egress";
+    if (have_sensor && rp.samples.empty())
+      rp.note = "no handshake RTT measured to this contractor's egress";
 
     cr.seen = !cr.flows.empty() || !cr.alerts.empty();
     cr.verdict = SeverityLabel(cr.worst_severity);
@@ -421,9 +427,8 @@ ReportModel BuildReport(const ReportInputs& in) {
                         (cr.alerts.size() == 1 ? "" : "s") + " (" + kinds + "). " +
                         cr.alerts.front().explanation;
     } else if (cr.seen) {
-      cr.verdict_line = "No finding: " + std::to_string(cr.flows.size()) +
-                        " attributed flow" + (cr.flows.size() == 1 ? "" : "s") +
-                        ", nothing diverges from the claim.";
+      cr.verdict_line = "No finding: " + std::to_string(cr.flows.size()) + " attributed flow" +
+                        (cr.flows.size() == 1 ? "" : "s") + ", nothing diverges from the claim.";
     } else {
       cr.verdict_line = "Not seen in this capture.";
     }

@@ -17,11 +17,11 @@
 namespace parallax::report {
 
 struct ReportInputs {
-  const roster::Roster* roster = nullptr;                   // required
-  const divergence::DivergenceEngine* engine = nullptr;     // required
-  const std::vector<divergence::Alert>* alerts = nullptr;   // required
-  const FlowCollector* flows = nullptr;                     // required
-  const core::SensorStats* stats = nullptr;                 // required
+  const roster::Roster* roster = nullptr;                  // required
+  const divergence::DivergenceEngine* engine = nullptr;    // required
+  const std::vector<divergence::Alert>* alerts = nullptr;  // required
+  const FlowCollector* flows = nullptr;                    // required
+  const core::SensorStats* stats = nullptr;                // required
   std::vector<std::string> inputs;
   std::optional<double> sensor_latitude, sensor_longitude;
   // Sessions of one lane closer than this merge into one bar of the timeline.

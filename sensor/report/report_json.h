@@ -4,9 +4,8 @@
 // Thread-safety: pure function.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sensor/report/report_model.h"
 

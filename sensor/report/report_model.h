@@ -1,16 +1,15 @@
-// ReportModel: what the forensics report shows, per contractor, most suspicious first (docs/report.md).
-// Plain values, built once after a read by BuildReport (report_builder.h), then written as JSON
-// (report_json.h) and HTML (html_writer.h). Times are microseconds since the epoch (UTC).
-// Thread-safety: a value; no shared state.
+// ReportModel: what the forensics report shows, per contractor, most suspicious first
+// (docs/report.md). Plain values, built once after a read by BuildReport (report_builder.h), then
+// written as JSON (report_json.h) and HTML (html_writer.h). Times are microseconds since the epoch
+// (UTC). Thread-safety: a value; no shared state.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sensor/core/time.h"
 
@@ -30,10 +29,10 @@ struct FlowRow {
   std::string app;                    // nDPI's protocol ("TLS.AnyDesk")
   std::string product;                // the fingerprint's product, when an analyzer named one
   Lane lane = Lane::kOrdinary;
-  std::string role;                   // remote desktop: "controlled" or "controller" (this side)
+  std::string role;  // remote desktop: "controlled" or "controller" (this side)
   bool role_known = false;
-  bool relayed = false;               // through the vendor's relay: peer_ip is the relay
-  std::string peer_ip;                // remote desktop: the other party (or the relay)
+  bool relayed = false;  // through the vendor's relay: peer_ip is the relay
+  std::string peer_ip;   // remote desktop: the other party (or the relay)
   std::uint64_t bytes = 0, packets = 0;
   core::TimeUs first_ts = 0, last_ts = 0;
   bool initiated = false;             // the contractor's side opened it (counts as activity)
@@ -45,8 +44,8 @@ struct FlowRow {
 
 // A point on the map, with its distance from the claimed place.
 struct Place {
-  std::string kind;  // "claimed", "egress", "vpn_exit", "hosted_egress", "remote_peer",
-                     // "relay", "colocated_host"
+  std::string kind;   // "claimed", "egress", "vpn_exit", "hosted_egress", "remote_peer",
+                      // "relay", "colocated_host"
   std::string label;  // "Phoenix, US"
   std::string ip;
   std::string network_type, provider, organisation;
@@ -74,9 +73,9 @@ struct HeatmapDay {
 };
 
 struct Heatmap {
-  std::string time_zone;         // the claimed IANA zone
-  std::string claimed_offset;    // "-07:00" (at the middle of the activity)
-  std::string offset_source;     // "time_zone" or "longitude"
+  std::string time_zone;       // the claimed IANA zone
+  std::string claimed_offset;  // "-07:00" (at the middle of the activity)
+  std::string offset_source;   // "time_zone" or "longitude"
   int work_start_minute = 0, work_end_minute = 0;
   std::uint8_t work_days = 0x1F;
   std::vector<HeatmapDay> days;  // consecutive local days with activity between them
@@ -126,7 +125,7 @@ struct ContractorReport {
   std::string id, name;
   std::string claimed_label;
   std::string time_zone;
-  bool seen = false;  // any attributed flow or alert in this capture
+  bool seen = false;       // any attributed flow or alert in this capture
   int worst_severity = 4;  // 1 high .. 3 low; 4: no alert
   double top_score = 0;
   std::string verdict;  // "HIGH", "MEDIUM", "LOW", "none"
