@@ -117,6 +117,41 @@ double Share(const std::map<std::int64_t, std::uint32_t>& act, int offset_min,
   return total ? static_cast<double>(in) / static_cast<double>(total) : 0;
 }
 
+// Places that keep a whole-hour offset in standard time, so an analyst reads "+09:00" as a
+// region. Examples only: daylight saving moves many zones by an hour for part of the year.
+const char* ZonesAt(int offset_hours) {
+  switch (offset_hours) {
+    case -12: return "Etc/GMT+12";
+    case -11: return "Pacific/Pago_Pago";
+    case -10: return "Pacific/Honolulu";
+    case -9: return "America/Anchorage";
+    case -8: return "America/Los_Angeles";
+    case -7: return "America/Denver, America/Phoenix";
+    case -6: return "America/Chicago, America/Mexico_City";
+    case -5: return "America/New_York, America/Bogota";
+    case -4: return "America/Halifax, America/Caracas";
+    case -3: return "America/Sao_Paulo, America/Argentina/Buenos_Aires";
+    case -2: return "Atlantic/South_Georgia";
+    case -1: return "Atlantic/Azores";
+    case 0: return "Europe/London, Africa/Abidjan";
+    case 1: return "Europe/Berlin, Africa/Lagos";
+    case 2: return "Europe/Kyiv, Africa/Cairo";
+    case 3: return "Europe/Moscow, Asia/Riyadh";
+    case 4: return "Asia/Dubai";
+    case 5: return "Asia/Karachi, Asia/Tashkent";
+    case 6: return "Asia/Dhaka, Asia/Almaty";
+    case 7: return "Asia/Bangkok, Asia/Jakarta";
+    case 8: return "Asia/Shanghai, Asia/Singapore";
+    case 9: return "Asia/Seoul, Asia/Pyongyang, Asia/Tokyo";
+    case 10: return "Australia/Brisbane, Asia/Vladivostok";
+    case 11: return "Pacific/Noumea";
+    case 12: return "Pacific/Auckland, Pacific/Fiji";
+    case 13: return "Pacific/Tongatapu";
+    case 14: return "Pacific/Kiritimati";
+    default: return "";
+  }
+}
+
 Heatmap BuildHeatmap(const roster::Contractor& c, const std::vector<FlowRow>& rows,
                      std::size_t max_days) {
   static const char* kWeekday[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -171,6 +206,7 @@ Heatmap BuildHeatmap(const roster::Contractor& c, const std::vector<FlowRow>& ro
     }
   }
   h.best_offset = geoip::FormatUtcOffset(best_offset);
+  h.best_zones = ZonesAt(best_offset / 60);
   h.best_share = Round(best, 3);
   h.claimed_share = Round(Share(act, claimed_min, c.hours, h.events), 3);
   auto wrap = [](int m) { return ((m % 1440) + 1440) % 1440; };

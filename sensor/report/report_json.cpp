@@ -81,6 +81,7 @@ Json HeatmapJson(const Heatmap& h) {
                         {"days_mask", h.work_days}};
   j["claimed_share"] = h.claimed_share;
   j["best_utc_offset"] = h.best_offset;
+  j["best_zone_examples"] = h.best_zones;
   j["best_share"] = h.best_share;
   j["best_band_claimed_clock"] = {{"start_minute", h.best_band_start_minute},
                                   {"end_minute", h.best_band_end_minute}};

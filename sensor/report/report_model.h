@@ -82,6 +82,7 @@ struct Heatmap {
   std::uint64_t events = 0;
   std::uint64_t days_omitted = 0;  // beyond the cap, oldest first
   std::string best_offset;         // best-fitting whole-hour UTC offset, "+09:00"
+  std::string best_zones;          // zones on that offset in standard time, "Asia/Seoul, ..."
   double best_share = 0;           // share of activity in working hours at the best offset
   double claimed_share = 0;        // ... at the claimed offset
   // Working hours at the best-fitting offset, read on the claimed clock (minutes after midnight).

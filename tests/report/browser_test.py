@@ -9,7 +9,7 @@ blocked request: the page is silent by design, so any console line counts), the 
 (body data-rendered="true"), every section of every contractor seen rendered, and, for the
 laptop-farm contractor (c4), the map drew countries, points and great-circle lines, the timeline
 drew a remote-desktop bar, the heatmap its cells, the RTT plot its samples and both floors, and
-the flow table its rows. Writes a screenshot of the top of the page (summary and c4) for review.
+the flow table its rows; the first flow table filters and sorts (the page's #selftest). Writes a screenshot of the top of the page (summary and c4) for review.
 Exits 77 (ctest SKIP) with a message when Chromium is not installed or the map assets were not
 fetched: then nothing was tested. Stdlib only.
 """
@@ -98,6 +98,9 @@ def main():
     if dom_run.returncode != 0 or not dom_run.stdout.strip():
         print(f"FAIL: chromium --dump-dom exited {dom_run.returncode}:\n{dom_run.stderr[-2000:]}")
         return 1
+    # The flow table as an analyst uses it: filter, then sort both ways (report.js #selftest).
+    self_run = subprocess.run(base + ["--dump-dom", url + "#selftest"], capture_output=True,
+                              text=True, timeout=300, check=False)
     shot = subprocess.run(base + ["--window-size=1300,3600", "--screenshot=" + os.path.abspath(screenshot), url],
                           capture_output=True, text=True, timeout=300, check=False)
 
@@ -136,6 +139,11 @@ def main():
     expect(g("flows", "data-rows") >= 1, f"c4 flow table: rows ({g('flows', 'data-rows')})")
     expect(dom.by_id.get("heatmap-c7", {}).get("data-best-offset") == "+09:00",
            "off-hours contractor (c7): heatmap marks the best-fitting offset UTC+09:00")
+    st = Dom()
+    st.feed(self_run.stdout)
+    expect(st.body.get("data-selftest") == "pass",
+           f"flow table filters and sorts: {st.body.get('data-selftest')} "
+           f"({st.body.get('data-selftest-detail')})")
     ok_shot = shot.returncode == 0 and os.path.exists(screenshot) and os.path.getsize(screenshot) > 10000
     expect(ok_shot, f"screenshot written to {screenshot}")
     print(f"report: {page}\nscreenshot: {screenshot}\n{len(fails)} failure(s)")

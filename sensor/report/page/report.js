@@ -277,7 +277,7 @@
     var p = panel(sec, "heatmap", "heatmap-" + c.id, "Activity by hour, claimed local time (" + h.time_zone + ")");
     guarded(p, function () {
       if (!h.events) { p.appendChild(el("p", { "class": "note" }, "No activity (no flow started by the contractor's side).")); p.setAttribute("data-rendered", "true"); p.setAttribute("data-cells", 0); return; }
-      var days = h.days, L = 110, top = 30, cw = 32, ch = 18, W = L + 24 * cw + 20, H = top + days.length * ch + 40;
+      var days = h.days, L = 110, top = 30, cw = 32, ch = 18, W = L + 24 * cw + 20, H = top + days.length * ch + 58;
       var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H });
       var max = 1;
       days.forEach(function (d) { d.hours.forEach(function (n) { if (n > max) max = n; }); });
@@ -312,8 +312,8 @@
       var ly = top + gridH + 22;
       s.appendChild(svg("rect", { x: L, y: ly - 10, width: 14, height: 10, fill: "none", stroke: "#1565c0", "stroke-width": 2 }));
       s.appendChild(svg("text", { x: L + 20, y: ly }, "claimed hours " + hhmm(wh.start_minute) + "\u2013" + hhmm(wh.end_minute) + " (UTC" + h.claimed_utc_offset + "): " + Math.round(h.claimed_share * 100) + "% of activity"));
-      s.appendChild(svg("rect", { x: L + 390, y: ly - 10, width: 14, height: 10, fill: "none", stroke: "#ef6c00", "stroke-width": 2.5, "stroke-dasharray": "4 2" }));
-      s.appendChild(svg("text", { x: L + 410, y: ly, "class": "best-fit-label" }, "best fit UTC" + h.best_utc_offset + ": same hours there = " + hhmm(bb.start_minute) + "\u2013" + hhmm(bb.end_minute) + " here, " + Math.round(h.best_share * 100) + "%"));
+      s.appendChild(svg("rect", { x: L, y: ly + 8, width: 14, height: 10, fill: "none", stroke: "#ef6c00", "stroke-width": 2.5, "stroke-dasharray": "4 2" }));
+      s.appendChild(svg("text", { x: L + 20, y: ly + 18, "class": "best-fit-label" }, "best fit UTC" + h.best_utc_offset + " (e.g. " + h.best_zone_examples + "): same hours there = " + hhmm(bb.start_minute) + "\u2013" + hhmm(bb.end_minute) + " here, " + Math.round(h.best_share * 100) + "%"));
       p.appendChild(s);
       p.appendChild(el("p", { "class": "note" }, h.events + " flow starts by the contractor's side; claimed offset from " + h.offset_source +
         (h.days_omitted ? "; " + h.days_omitted + " earlier active days not shown" : "") + ". Best fit: the whole-hour UTC offset whose working hours hold the most activity (the off_hours detection's measure)."));
@@ -471,4 +471,34 @@
     main.appendChild(el("p", { "class": "unseen", id: "unseen" }, "Not seen in this capture: " + unseen.map(function (c) { return c.name + " (" + c.id + ")"; }).join(", ") + "."));
   }
   document.body.setAttribute("data-rendered", "true");
+
+  // file:///report.html#selftest drives the first flow table as an analyst would (filter, sort)
+  // and records the outcome in body data-selftest, for the browser test (tests/report/).
+  if (location.hash === "#selftest") {
+    var verdict = "pass", detail = "";
+    try {
+      var sec = document.querySelector("section.flows");
+      var q = sec.querySelector("input[type=search]"), only = sec.querySelector("input[type=checkbox]");
+      var rows = function () { return Array.prototype.slice.call(sec.querySelectorAll("tbody tr")); };
+      only.checked = false; only.dispatchEvent(new Event("change"));
+      var all = rows().length;
+      q.value = "anydesk"; q.dispatchEvent(new Event("input"));
+      var hits = rows();
+      var matching = hits.every(function (tr) { return tr.textContent.toLowerCase().indexOf("anydesk") >= 0; });
+      q.value = ""; q.dispatchEvent(new Event("input"));
+      var th = sec.querySelectorAll("th")[7];  // duration s
+      var col = function () { return rows().map(function (tr) { return parseFloat(tr.children[7].textContent); }); };
+      th.click();
+      var asc = col(), ascOk = asc.every(function (v, i) { return i === 0 || asc[i - 1] <= v; });
+      th.click();
+      var desc = col(), descOk = desc.every(function (v, i) { return i === 0 || desc[i - 1] >= v; });
+      detail = "rows=" + all + " filtered=" + hits.length + " sorted_asc=" + ascOk + " sorted_desc=" + descOk;
+      if (!(all > 1 && hits.length > 0 && hits.length < all && matching && ascOk && descOk && desc[0] > desc[desc.length - 1])) verdict = "fail";
+    } catch (e) {
+      verdict = "fail";
+      detail = String(e);
+    }
+    document.body.setAttribute("data-selftest", verdict);
+    document.body.setAttribute("data-selftest-detail", detail);
+  }
 })();
