@@ -94,6 +94,18 @@ MapAssets LoadMapAssets(const std::string& dir) {
       return a;
     }
   }
+  // A torn or wrong map file would stop the page's script; refuse it here, saying where.
+  try {
+    const auto world = nlohmann::json::parse(a.countries);
+    if (!world.contains("objects") || !world["objects"].contains("countries")) {
+      a.missing = (std::filesystem::path(dir) / "countries-110m.json").string() +
+                  " is not world-atlas TopoJSON (no objects.countries)";
+    }
+  } catch (const nlohmann::json::parse_error& e) {
+    a.missing = (std::filesystem::path(dir) / "countries-110m.json").string() +
+                " is not valid JSON (byte " + std::to_string(e.byte) +
+                "; run scripts/fetch-report-assets after deleting it)";
+  }
   return a;
 }
 

@@ -138,6 +138,25 @@ def main():
            f"missing assets: exit 0 and stderr names the file: {r.stderr.strip()[:200]!r}")
     expect("data-map-missing=" in page and "fetch-report-assets" in page,
            "missing assets: the page says the map is not available and how to get it")
+    # A torn map file: named with its byte position, and the page is written without the map.
+    torn = os.path.join(work, "torn-assets")
+    os.makedirs(torn, exist_ok=True)
+    default_assets = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
+                                  "report")
+    if os.path.exists(os.path.join(default_assets, "countries-110m.json")):
+        for name in os.listdir(default_assets):
+            with open(os.path.join(default_assets, name), "rb") as src:
+                data = src.read()
+            if name == "countries-110m.json":
+                data = data[:5000]
+            with open(os.path.join(torn, name), "wb") as dst:
+                dst.write(data)
+        r = subprocess.run([parallax, "report", pcap, *args, "-o", html, "--assets", torn],
+                           capture_output=True, text=True, check=False)
+        expect(r.returncode == 0 and "countries-110m.json is not valid JSON (byte" in r.stderr,
+               f"torn map data: named with its byte position: {r.stderr.strip()[:200]!r}")
+    else:
+        print("skip torn-map-data case: data/report not fetched")
     print(f"{len(FAILS)} failure(s)")
     return 1 if FAILS else 0
 

@@ -7,8 +7,13 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var report = JSON.parse(document.getElementById("report-data").textContent);
   var worldEl = document.getElementById("world-data");
-  var world = worldEl ? JSON.parse(worldEl.textContent) : null;
   var mapMissing = document.body.getAttribute("data-map-missing") || "";
+  var world = null;
+  try {
+    world = worldEl ? JSON.parse(worldEl.textContent) : null;
+  } catch (e) {
+    mapMissing = "Map not available: the embedded map data is unreadable (" + e + ").";
+  }
   var KIND_COLOR = {
     claimed: "var(--claimed)", egress: "var(--egress)", vpn_exit: "var(--vpn)",
     hosted_egress: "var(--hosted)", remote_peer: "var(--peer)", relay: "var(--relay)",
