@@ -8,6 +8,10 @@
 #include "sensor/cli/roster_command.h"
 #define PARALLAX_HAVE_ROSTER 1
 #endif
+#if __has_include("sensor/cli/report_command.h")
+#include "sensor/cli/report_command.h"
+#define PARALLAX_HAVE_REPORT 1
+#endif
 #if __has_include("sensor/cli/geo_command.h")
 #include "sensor/cli/geo_command.h"
 #define PARALLAX_HAVE_GEO 1
@@ -27,6 +31,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef PARALLAX_HAVE_GEO
   parallax::cli::AddGeoCommand(app, exit_code);
+#endif
+#ifdef PARALLAX_HAVE_REPORT
+  parallax::cli::AddReportCommand(app, exit_code);
 #endif
   try {
     app.parse(argc, argv);

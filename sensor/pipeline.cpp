@@ -105,7 +105,7 @@ void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
     writer_->WriteFingerprint(flow, fp, false);
   }
   if (engine_) engine_->OnFlow(flow, fps);
-  if (options_.flow_end_hook) options_.flow_end_hook->OnFlowEnd(flow, fps);
+  if (options_.flow_tap) options_.flow_tap(flow, fps);
   analyzers_->Release(flow);
   writer_->WriteFlow(flow, reason, false);
 }

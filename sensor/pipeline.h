@@ -4,6 +4,7 @@
 // Thread-safety: REQUIRES external synchronization; one pipeline per worker.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "analyzers/analyzer_host.h"
@@ -23,15 +24,6 @@
 
 namespace parallax {
 
-// Receives every ended flow with its fingerprints (the daemon's shared divergence engine, fed by
-// several pipelines). Called on the pipeline's thread.
-class FlowEndHook {
- public:
-  virtual ~FlowEndHook() = default;
-  virtual void OnFlowEnd(const core::Flow& flow,
-                         const std::vector<analyzers::Fingerprint>& fingerprints) = 0;
-};
-
 struct PipelineOptions {
   core::FlowTableOptions flows;
   classify::ClassifierOptions classifier;
@@ -46,8 +38,9 @@ struct PipelineOptions {
   const std::vector<roster::IdentityEvent>* identity_events = nullptr;
   divergence::DivergenceOptions divergence;
   divergence::AlertStore* store = nullptr;
-  // Optional, must outlive the pipeline.
-  FlowEndHook* flow_end_hook = nullptr;
+  // Called with every ended flow and its fingerprints, after the divergence engine has seen it
+  // (the forensics report collects the flows behind its pictures here). Empty: nothing is called.
+  std::function<void(const core::Flow&, const std::vector<analyzers::Fingerprint>&)> flow_tap;
 };
 
 class Pipeline final : public core::FlowObserver {

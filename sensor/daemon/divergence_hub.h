@@ -15,6 +15,7 @@
 #include "sensor/divergence/engine.h"
 #include "sensor/divergence_inputs.h"
 #include "sensor/geo_network_intel.h"
+#include "sensor/daemon/flow_end_hook.h"
 #include "sensor/pipeline.h"
 #include "sensor/daemon/sink_set.h"
 

@@ -29,7 +29,11 @@ core::Status Worker::Create(unsigned index, PipelineOptions options, std::size_t
       },
       selection);
   options.roster = nullptr;  // the hub holds the one engine
-  options.flow_end_hook = w.get();
+  Worker* self = w.get();
+  options.flow_tap = [self](const core::Flow& flow,
+                            const std::vector<analyzers::Fingerprint>& fingerprints) {
+    self->OnFlowEnd(flow, fingerprints);
+  };
   core::Status status;
   w->pipeline_ = Pipeline::Create(options, w->writer_.get(), &status);
   if (!w->pipeline_) return status;

@@ -15,6 +15,7 @@
 #include "sensor/core/status.h"
 #include "sensor/daemon/packet_batch.h"
 #include "sensor/daemon/sink_set.h"
+#include "sensor/daemon/flow_end_hook.h"
 #include "sensor/pipeline.h"
 
 namespace parallax::daemon {

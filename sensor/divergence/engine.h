@@ -53,7 +53,9 @@ class DivergenceEngine {
 
   std::uint64_t attributed_flows() const { return attributed_; }
 
- private:
+  // Which contractor a flow belongs to and through which of its addresses (device or public
+  // egress); contractor is null when none. Public for the forensics report (sensor/report/),
+  // which lays out the same flows the engine judged.
   struct Attribution {
     const roster::Contractor* contractor = nullptr;
     bool has_device = false;
@@ -64,6 +66,12 @@ class DivergenceEngine {
     core::IpAddress egress;
   };
   Attribution Attribute(const core::Flow& flow) const;
+  // The evidence kept so far: contractor id -> window start -> evidence (read-only, for reports).
+  const std::map<std::string, std::map<core::TimeUs, ContractorWindow>>& evidence() const {
+    return evidence_;
+  }
+
+ private:
   void AddIdentityEvidence(const std::vector<roster::IdentityEvent>& events);
   ContractorWindow& WindowFor(const std::string& contractor, core::TimeUs ts);
   EgressEvidence& Egress(ContractorWindow& w, const core::IpAddress& ip, const std::string& how,

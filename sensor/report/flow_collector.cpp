@@ -1,0 +1,107 @@
+#include "sensor/report/flow_collector.h"
+
+#include <algorithm>
+
+namespace parallax::report {
+namespace {
+
+std::string ProtoName(std::uint8_t p) {
+  switch (p) {
+    case 6:
+      return "TCP";
+    case 17:
+      return "UDP";
+    case 1:
+      return "ICMP";
+    case 58:
+      return "IPv6-ICMP";
+    case 47:
+      return "GRE";
+    case 50:
+      return "ESP";
+    case 51:
+      return "AH";
+    default:
+      return std::to_string(p);
+  }
+}
+
+}  // namespace
+
+void FlowCollector::OnFlow(const core::Flow& f,
+                           const std::vector<analyzers::Fingerprint>& fingerprints) {
+  if (!engine_) return;
+  const divergence::DivergenceEngine::Attribution at = engine_->Attribute(f);
+  if (!at.contractor) return;
+  auto& rows = rows_[at.contractor->id];
+  if (rows.size() >= max_rows_) {
+    ++omitted_[at.contractor->id];
+    return;
+  }
+  FlowRow r;
+  r.flow_id = f.id;
+  r.community_id = f.CommunityId();
+  r.src_ip = f.orig_addr.ToString();
+  r.dest_ip = f.resp_addr.ToString();
+  if (f.has_ports) {
+    r.src_port = f.orig_port;
+    r.dest_port = f.resp_port;
+  }
+  r.proto = ProtoName(f.proto);
+  r.app = f.classification.protocol;
+  for (const auto& d : f.dir) {
+    r.bytes += d.bytes;
+    r.packets += d.packets;
+  }
+  r.first_ts = f.first_ts;
+  r.last_ts = f.last_ts;
+  // The engine's definition of activity: flows the contractor's side started.
+  r.initiated = (at.has_device && at.device_is_orig) || (at.has_egress && at.egress_is_orig);
+  r.via = at.has_device ? "device" : "egress";
+  if (at.has_egress) {
+    r.egress_ip = at.egress.ToString();
+    const core::TimeUs rtt = at.egress_is_orig ? f.OriginatorRttUs() : f.ResponderRttUs();
+    if (rtt >= 0) r.rtt_ms = static_cast<double>(rtt) / 1000.0;
+  }
+  const std::string mine_dev = at.has_device ? at.device.ToString() : std::string();
+  const std::string mine_egr = r.egress_ip;
+  auto mine = [&](const std::string& ip) {
+    return !ip.empty() && (ip == mine_dev || ip == mine_egr);
+  };
+  // The lane: a remote-desktop session wins over a tunnel (what matters is who drives); a
+  // generic tunnel heuristic yields to a named one, as in the analyzers.
+  bool named = false;
+  for (const auto& fp : fingerprints) {
+    const bool remote = fp.kind == analyzers::Kind::kRemoteDesktop ||
+                        fp.kind == analyzers::Kind::kColocatedDesktop ||
+                        fp.kind == analyzers::Kind::kIpKvm;
+    if (remote) {
+      if (r.lane != Lane::kRemoteDesktop || r.product.empty()) r.product = fp.product;
+      r.lane = Lane::kRemoteDesktop;
+      if (fp.remote) {
+        const std::string controlled = fp.remote->controlled.ToString();
+        const std::string controller = fp.remote->controller.ToString();
+        r.role_known = fp.remote->role_known;
+        r.relayed = fp.remote->relayed;
+        if (mine(controlled)) {
+          r.role = "controlled";
+          r.peer_ip = controller;
+        } else if (mine(controller)) {
+          r.role = "controller";
+          r.peer_ip = controlled;
+        } else {
+          r.role = "unknown";
+        }
+      }
+    } else if (r.lane != Lane::kRemoteDesktop &&
+               (fp.kind == analyzers::Kind::kVpn || fp.kind == analyzers::Kind::kTunnelInner)) {
+      if (r.product.empty() || (!fp.generic && !named)) r.product = fp.product;
+      named = named || !fp.generic;
+      r.lane = Lane::kVpn;
+    }
+  }
+  if (r.lane == Lane::kOrdinary && f.classification.category == "VPN") r.lane = Lane::kVpn;
+  rows.push_back(std::move(r));
+}
+
+}  // namespace parallax::report
