@@ -117,6 +117,21 @@ class Daemon:
             time.sleep(0.3)
         raise LabError(f"timed out waiting for {what}; log {self.log_path}")
 
+    def wait_counted(self, sent, tolerance=0.01, timeout=60):
+        """Waits until the daemon's packet count stops growing; returns it. Fails when fewer
+        than (1 - tolerance) of `sent` arrived: on a loaded machine the kernel may drop a few
+        packets between the veth ends (netdev backlog) before any capture sees them."""
+        last, since = -1.0, time.time()
+        end = time.time() + timeout
+        while time.time() < end:
+            n = self.metric("parallax_packets_total")
+            if n != last:
+                last, since = n, time.time()
+            elif n >= sent or (time.time() - since > 2 and n >= (1 - tolerance) * sent):
+                return n
+            time.sleep(0.3)
+        raise LabError(f"only {last:.0f} of {sent} replayed packets reached the daemon")
+
     def stop(self):
         self.p.send_signal(signal.SIGTERM)
         rc = self.p.wait(timeout=60)
