@@ -23,6 +23,10 @@ class Namespace:
     def __init__(self, name):
         self.name = name
         run("ip", "netns", "add", name)  # raises CalledProcessError where namespaces are denied
+        # No IPv6 chatter (neighbour discovery, MLD) on the captured link: the daemon then sees
+        # exactly the packets tcpreplay sent, and a count can prove there was no loss.
+        for key in ("all", "default"):
+            run(*self.cmd("sysctl", "-q", "-w", f"net.ipv6.conf.{key}.disable_ipv6=1"))
         run("ip", "-n", name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
         # glibc's getaddrinfo (AI_ADDRCONFIG, as librdkafka uses it) refuses IPv4 names in a
         # namespace whose only IPv4 address is loopback's: a /32 on the replay side (no route,
@@ -44,9 +48,12 @@ class Namespace:
                 pass
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
 
-    def replay(self, pcaps, pps=None, loop=1):
-        """tcpreplay onto veth0, at top speed or `pps`; returns (packets sent, seconds)."""
+    def replay(self, pcaps, pps=None, loop=1, limit=None):
+        """tcpreplay onto veth0, at top speed or `pps`, at most `limit` packets; returns
+        (packets sent, seconds)."""
         rate = ["--pps", str(pps)] if pps else ["-t"]
+        if limit:
+            rate += ["--limit", str(limit)]
         out = run(*self.cmd("tcpreplay", *rate, "--loop", str(loop), "-i", "veth0", *pcaps)).stdout
         sent, secs = 0, 0.0
         for line in out.splitlines():

@@ -1,6 +1,9 @@
 #include "sensor/capture/pcap_source.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
+
+#include <atomic>
 
 #include <cstdio>
 
@@ -56,7 +59,18 @@ class PcapSource final : public PacketSource {
     if (!live_) {
       if (FILE* f = pcap_file(handle_.get())) offset = std::ftell(f);
     }
-    const int rc = pcap_next_ex(handle_.get(), &hdr, &data);
+    int rc = pcap_next_ex(handle_.get(), &hdr, &data);
+    if (rc == 0 && live_) {
+      // Non-blocking live handle: wait here, with our own timeout. libpcap's TPACKET_V3 read
+      // polls without one in block mode (relying on the kernel's block timer, which only runs
+      // once a packet arrived), so a quiet link would never return control to the loop.
+      if (break_.load(std::memory_order_relaxed)) return NextResult::kEnd;
+      pollfd pfd{pcap_get_selectable_fd(handle_.get()), POLLIN, 0};
+      if (pfd.fd >= 0 && poll(&pfd, 1, poll_timeout_ms_) > 0) {
+        rc = pcap_next_ex(handle_.get(), &hdr, &data);
+      }
+      if (break_.load(std::memory_order_relaxed)) return NextResult::kEnd;
+    }
     if (rc == 1) {
       ++index_;
       packet->ts = static_cast<core::TimeUs>(hdr->ts.tv_sec) * core::kMicrosPerSecond +
@@ -100,7 +114,11 @@ class PcapSource final : public PacketSource {
     return s;
   }
 
-  void BreakLoop() override { pcap_breakloop(handle_.get()); }
+  void BreakLoop() override {
+    break_.store(true, std::memory_order_relaxed);
+    pcap_breakloop(handle_.get());
+  }
+  void set_poll_timeout_ms(int ms) { poll_timeout_ms_ = ms; }
   const std::string& name() const override { return name_; }
   bool link_supported() const { return link_ != core::LinkType::kUnsupported; }
   pcap_t* handle() { return handle_.get(); }
@@ -112,6 +130,8 @@ class PcapSource final : public PacketSource {
   core::LinkType link_ = core::LinkType::kUnsupported;
   std::uint64_t index_ = 0;
   core::Status error_;
+  std::atomic<bool> break_{false};
+  int poll_timeout_ms_ = 250;
 };
 
 core::Status ApplyFilter(pcap_t* p, const std::string& bpf, const std::string& name,
@@ -201,12 +221,17 @@ std::unique_ptr<PacketSource> OpenLive(const LiveOptions& o, const std::string& 
     *status = s;
     return nullptr;
   }
+  if (pcap_setnonblock(h.get(), 1, errbuf) != 0) {
+    *status = core::Status::Error(name + ": cannot set non-blocking mode: " + errbuf);
+    return nullptr;
+  }
   auto src = std::make_unique<PcapSource>(std::move(h), name, true);
   if (!src->link_supported()) {
     *status = core::Status::Error(name + ": unsupported link type " +
                                   std::to_string(pcap_datalink(src->handle())));
     return nullptr;
   }
+  src->set_poll_timeout_ms(o.timeout_ms > 0 ? o.timeout_ms : 250);
   // rc > 0 is a warning (e.g. promiscuous mode unsupported): the capture still works.
   *status = core::Status::Ok();
   return src;
