@@ -35,6 +35,7 @@ int RunRead(ReadArgs& a) {
   }
   // Check every file before analysing any, so a typo fails fast instead of after an hour.
   for (const auto& f : a.files) {
+    if (f == "-") continue;  // standard input, as tcpdump -r - (libpcap reads it)
     std::error_code ec;
     if (!std::filesystem::exists(f, ec)) {
       std::cerr << "parallax read: " << f << ": no such file\n";
@@ -90,7 +91,7 @@ int RunRead(ReadArgs& a) {
 void AddReadCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReadArgs>();
   CLI::App* cmd = app.add_subcommand("read", "Analyse capture files (pcap/pcapng) in order");
-  cmd->add_option("files", args->files, "Capture files")->required();
+  cmd->add_option("files", args->files, "Capture files (pcap, pcapng; - reads standard input)")->required();
   args->flags.Register(cmd);
   cmd->add_flag("--explain", args->explain,
                 "Print a per-contractor summary table (most suspicious first) instead of JSON");
