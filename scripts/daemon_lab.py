@@ -72,8 +72,9 @@ class Namespace:
 class Daemon:
     """`parallax run --config CONFIG` in the namespace; its log is JSON lines in `log`."""
 
-    def __init__(self, ns, parallax, config, log):
+    def __init__(self, ns, parallax, config, log, token=None):
         self.ns = ns
+        self.token = token  # sent as "Authorization: Bearer <token>" when set
         self.log_path = log
         self.log = open(log, "a")
         self.p = subprocess.Popen(ns.cmd(parallax, "run", "--config", config), stdout=self.log,
@@ -84,10 +85,13 @@ class Daemon:
     def log_lines(self, text):
         return [json.loads(l) for l in open(self.log_path) if text in l and l.startswith("{")]
 
-    def http(self, path):
+    def http(self, path, token=None):
+        token = token if token is not None else self.token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         script = ("import urllib.request,sys\n"
                   "try:\n"
-                  f" r=urllib.request.urlopen('http://127.0.0.1:{self.port}{path}',timeout=5)\n"
+                  f" q=urllib.request.Request('http://127.0.0.1:{self.port}{path}',headers={headers!r})\n"
+                  " r=urllib.request.urlopen(q,timeout=5)\n"
                   " sys.stdout.write(r.read().decode())\n"
                   "except urllib.error.HTTPError as e:\n"
                   " sys.stdout.write(str(e.code)+' '+e.read().decode())\n")

@@ -28,6 +28,8 @@ core::Status AlertStore::Open(const std::string& path, std::unique_ptr<AlertStor
       "CREATE TABLE IF NOT EXISTS evidence ("
       "  contractor TEXT NOT NULL, window_start INTEGER NOT NULL, json TEXT NOT NULL,"
       "  PRIMARY KEY (contractor, window_start));";
+  // The schema is a constant script of several statements (no input in it): sqlite3_exec runs it;
+  // every query afterwards is a prepared statement with bound parameters.
   char* err = nullptr;
   if (sqlite3_exec(st->db_, schema, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string m = err ? err : "unknown error";
@@ -106,11 +108,21 @@ std::vector<std::tuple<std::string, core::TimeUs, std::string>> AlertStore::Load
 }
 
 // One transaction per evaluation: all of it lands, or none (a crash mid-way loses no old state).
+// Prepared statements like every other query (nothing here takes input, but one rule is simpler
+// to check than exceptions to it).
 void AlertStore::Begin() {
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) ++errors_;
+  Stmt q;
+  if (sqlite3_prepare_v2(db_, "BEGIN IMMEDIATE", -1, &q.s, nullptr) != SQLITE_OK ||
+      sqlite3_step(q.s) != SQLITE_DONE) {
+    ++errors_;
+  }
 }
 void AlertStore::Commit() {
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) ++errors_;
+  Stmt q;
+  if (sqlite3_prepare_v2(db_, "COMMIT", -1, &q.s, nullptr) != SQLITE_OK ||
+      sqlite3_step(q.s) != SQLITE_DONE) {
+    ++errors_;
+  }
 }
 
 }  // namespace parallax::divergence

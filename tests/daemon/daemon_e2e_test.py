@@ -119,7 +119,23 @@ def parse_ports(ready):  # "ready udp=1 tcp=2 http=3"
     return {k: int(v) for k, v in (w.split("=") for w in ready.split()[1:])}
 
 
-def write_config(path, scen, state, sinks, roster=None):
+def check_not_world_readable(*roots):
+    """Files the daemon created (spools, alert store, sink output) give others nothing."""
+    n = 0
+    for root in roots:
+        for dirpath, _, files in os.walk(root):
+            for name in [None, *files]:
+                p = dirpath if name is None else os.path.join(dirpath, name)
+                st = os.stat(p)
+                if st.st_uid != 65534:
+                    continue  # made by the test, not the daemon
+                if st.st_mode & 0o007:
+                    fail(f"{p} is accessible to others: mode {oct(st.st_mode & 0o777)}")
+                n += 1
+    return n
+
+
+def write_config(path, scen, state, sinks, roster=None, http_extra=""):
     lines = [
         "capture: {interfaces: [veth1]}",
         "workers: 2",
@@ -134,7 +150,7 @@ def write_config(path, scen, state, sinks, roster=None):
         "stats_interval_s: 2",
         "flows: {tcp_timeout_s: 2, udp_timeout_s: 2, udp_new_timeout_s: 2, icmp_timeout_s: 2, other_timeout_s: 2}",
         f"geoip: {{city_db: [{scen}/geo/city.mmdb], asn_db: [{scen}/geo/asn.mmdb], lists: [{scen}/lists/networks.txt]}}",
-        "http: {listen: \"127.0.0.1:0\"}",
+        f"http: {{listen: \"127.0.0.1:0\"{http_extra}}}",
         "sinks:",
     ] + ["  - " + s for s in sinks]
     with open(path, "w") as f:
@@ -240,6 +256,9 @@ def test_e2e(scen, expected):
     req = json.loads(open(f"{d}/http.requests").readline())
     if req["headers"].get("Authorization") != f"Splunk {TOKEN}":
         fail(f"HEC request without the token: {req}")
+    n = check_not_world_readable(os.path.join(d, "state"), d)
+    print(f"  {n} files and folders the daemon created (spools, alert store, eve.json): none "
+          "world-accessible")
     keys = {l.strip() for l in open(f"{d}/kafka.keys")}
     if keys != ids:
         fail("kafka message keys are not the alert ids")
@@ -263,9 +282,17 @@ def test_faults(scen, expected):
         f"{{name: eve, type: file, path: {d}/eve.json}}",
         f"{{name: hec, type: http, url: '{url}', format: hec, batch_linger_s: 0.2, "
         "retry_initial_s: 0.2, retry_max_s: 1}",
-    ], roster=roster)
+    ], roster=roster, http_extra=f", bearer_token_file: {d}/metrics.token")
+    with open(f"{d}/metrics.token", "w") as f:
+        f.write("s3cret-metrics-token\n")
+    os.chmod(f"{d}/metrics.token", 0o644)
     recv = Proc(http_cmd, os.path.join(d, "receiver1.log"))
-    daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"))
+    daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"),
+                               token="s3cret-metrics-token")
+    for bad in ("", "wrong"):
+        if not daemon.http("/metrics", token=bad).startswith("401"):
+            fail(f"/metrics answered without the bearer token (token {bad!r})")
+    print("  /metrics with a bearer token configured: 401 without it or with a wrong one")
     recv.stop()  # the receiver goes away mid-run
     sent, _ = LAB.replay(pcaps_of(scen), pps=REPLAY_PPS)
     daemon.wait_counted(sent)
@@ -283,7 +310,8 @@ def test_faults(scen, expected):
     print(f"  receiver down: {spooled:.0f} alerts spooled, {retries:.0f} retries; kill -9 with "
           f"{len(raised)} alert ids raised")
 
-    daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"))
+    daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"),
+                               token="s3cret-metrics-token")
     recv = Proc(http_cmd, os.path.join(d, "receiver2.log"))
     daemon.wait_for("the spool to drain",
                     lambda: daemon.metric("parallax_sink_spool_records", 'sink="hec"') == 0, 60)
