@@ -199,6 +199,21 @@ def validate_schema(path):
     return n
 
 
+def test_refuses_root(scen):
+    """Started as root with no user to become, the daemon refuses unless allow_root is set."""
+    d = os.path.join(WORK, "root")
+    os.makedirs(d)
+    cfg = os.path.join(d, "parallax.yaml")
+    write_config(cfg, scen, os.path.join(d, "state"), ["{type: stdout}"])
+    text = open(cfg).read().replace("user: nobody", "user: no-such-user-here")
+    open(cfg, "w").write(text)
+    r = subprocess.run(LAB.cmd(PARALLAX, "run", "--config", cfg), capture_output=True, text=True,
+                       timeout=30)
+    if r.returncode != 1 or "refusing to run on as root" not in r.stderr:
+        fail(f"an unknown user must stop the daemon: exit {r.returncode}: {r.stderr[-500:]}")
+    print("  root without a user to drop to: refused:", r.stderr.strip().splitlines()[-1][:120])
+
+
 def test_e2e(scen, expected):
     print("e2e: file, syslog udp+tcp, http (HEC), kafka")
     d = os.path.join(WORK, "e2e")
@@ -356,6 +371,7 @@ def main():
         os.chmod(os.path.join(WORK, "identity.jsonl"), 0o644)
         which = sys.argv[4] if len(sys.argv) > 4 else "all"
         if which in ("all", "e2e"):
+            test_refuses_root(scen)
             test_e2e(scen, expected)
         if which in ("all", "faults"):
             test_faults(scen, expected)
