@@ -39,11 +39,11 @@ std::string_view LevelName(Level l) {
   return "info";
 }
 
-std::string NowRfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+}  // namespace
+
+std::string Rfc3339Millis(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
@@ -52,8 +52,6 @@ std::string NowRfc3339() {
                 static_cast<int>(ms % 1000));
   return buf;
 }
-
-}  // namespace
 
 void SetLevel(Level min_level) {
   std::lock_guard lock(S().mu);
@@ -98,7 +96,7 @@ void Write(Level level, std::string_view component, std::string_view msg,
   }
   ++b.lines;
   nlohmann::ordered_json j;
-  j["ts"] = NowRfc3339();
+  j["ts"] = Rfc3339Millis(std::chrono::system_clock::now());
   j["level"] = LevelName(level);
   j["component"] = component;
   j["msg"] = msg;

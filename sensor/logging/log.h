@@ -7,6 +7,7 @@
 // Thread-safety: thread-safe.
 #pragma once
 
+#include <chrono>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ namespace parallax::log {
 enum class Level { kDebug, kInfo, kWarn, kError };
 
 using Field = std::pair<std::string_view, std::string>;
+
+// "2026-11-21T10:00:00.123Z": RFC 3339 in UTC with milliseconds (log lines, syslog headers).
+std::string Rfc3339Millis(std::chrono::system_clock::time_point t);
 
 void SetLevel(Level min_level);
 bool ParseLevel(std::string_view name, Level* out);

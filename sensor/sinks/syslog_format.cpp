@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sensor/logging/log.h"
+
 namespace parallax::sinks {
 namespace {
 
@@ -55,17 +57,8 @@ int SyslogSeverity(const Record& record) {
 
 std::string FormatSyslog(const Record& record, const SyslogHeader& header,
                          std::chrono::system_clock::time_point now) {
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const auto secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char ts[64];
-  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
   std::string out = "<" + std::to_string(header.facility * 8 + SyslogSeverity(record)) + ">1 ";
-  out += ts;
+  out += log::Rfc3339Millis(now);
   out += ' ';
   out += HeaderField(header.hostname, 255);
   out += ' ';
