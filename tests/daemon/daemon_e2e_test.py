@@ -41,6 +41,10 @@ RECEIVERS = os.path.join(ROOT, "tests/sinks/receivers.py")
 TIMING_KINDS = {"latency_inconsistent", "off_hours"}
 LAB = None
 TOKEN = "e2e-hec-token"
+# The ThreadSanitizer run sets this: librdkafka, not built with TSan, crashes under TSan's runtime
+# as soon as it starts its threads (so does librdkafka's own mock cluster), so that run covers
+# every other sink; the Release and ASan runs cover Kafka.
+SKIP_KAFKA = os.environ.get("PARALLAX_E2E_SKIP_KAFKA") == "1"
 # At top speed a loaded 2-core machine overflows the kernel's per-CPU backlog between the veth
 # ends (netdev_max_backlog) before the capture ever sees the packets; this rate keeps the test
 # about the daemon. scripts/bench-live measures the top rate.
@@ -222,9 +226,12 @@ def test_e2e(scen, expected):
     recv = Proc(["/usr/bin/python3", RECEIVERS, "--udp", "0", "--tcp", "0", "--http", "0",
                  "--http-token", TOKEN, "--out-dir", d], os.path.join(d, "receivers.log"))
     ports = parse_ports(recv.first)
-    kafka = Proc([MOCK_KAFKA, "--topic", "parallax-alerts", "--out", os.path.join(d, "kafka.jsonl"),
-                  "--keys", os.path.join(d, "kafka.keys")], os.path.join(d, "kafka.log"))
-    bootstrap = kafka.first.split("=", 1)[1]
+    kafka = None
+    if not SKIP_KAFKA:
+        kafka = Proc([MOCK_KAFKA, "--topic", "parallax-alerts", "--out",
+                      os.path.join(d, "kafka.jsonl"), "--keys", os.path.join(d, "kafka.keys")],
+                     os.path.join(d, "kafka.log"))
+        bootstrap = kafka.first.split("=", 1)[1]
     cfg = os.path.join(d, "parallax.yaml")
     write_config(cfg, scen, os.path.join(d, "state"), [
         f"{{name: eve, type: file, path: {d}/eve.json, events: [alert, fingerprint, stats]}}",
@@ -232,8 +239,8 @@ def test_e2e(scen, expected):
         f"{{name: syslog-tcp, type: syslog, transport: tcp, host: 127.0.0.1, port: {ports['tcp']}}}",
         f"{{name: hec, type: http, url: 'http://127.0.0.1:{ports['http']}/services/collector/event', "
         f"format: hec, token: {TOKEN}, batch_linger_s: 0.2}}",
-        f"{{name: kafka, type: kafka, brokers: '{bootstrap}', topic: parallax-alerts}}",
-    ])
+    ] + ([] if SKIP_KAFKA else [
+        f"{{name: kafka, type: kafka, brokers: '{bootstrap}', topic: parallax-alerts}}"]))
     daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"))
     creds = daemon.log_lines('"capture open"')[0]["credentials"]
     if not creds.startswith("uid=65534 gid=65534 groups= ") or "CapEff=0000000000000000" not in creds:
@@ -254,12 +261,13 @@ def test_e2e(scen, expected):
     daemon.stop()
     time.sleep(0.5)
     recv.stop()
-    kafka.stop()
+    if kafka:
+        kafka.stop()
     want = alerts_in(f"{d}/eve.json")
     check_alert_set("file", want, expected)
     print(f"  {validate_schema(f'{d}/eve.json')} alert events schema-valid")
     ids = set().union(*want.values())
-    for name in ("syslog-udp.jsonl", "syslog-tcp.jsonl", "http.jsonl", "kafka.jsonl"):
+    for name in ("syslog-udp.jsonl", "syslog-tcp.jsonl", "http.jsonl") + (() if SKIP_KAFKA else ("kafka.jsonl",)):
         got = alerts_in(os.path.join(d, name))
         check_alert_set(name, got, expected)
         got_ids = set().union(*got.values())
@@ -274,8 +282,7 @@ def test_e2e(scen, expected):
     n = check_not_world_readable(os.path.join(d, "state"), d)
     print(f"  {n} files and folders the daemon created (spools, alert store, eve.json): none "
           "world-accessible")
-    keys = {l.strip() for l in open(f"{d}/kafka.keys")}
-    if keys != ids:
+    if not SKIP_KAFKA and {l.strip() for l in open(f"{d}/kafka.keys")} != ids:
         fail("kafka message keys are not the alert ids")
     print("  every sink received every alert id; syslog is RFC 5424, HEC carries the token, "
           "kafka keys are alert ids")
