@@ -1,5 +1,7 @@
 #include "sensor/classify/ndpi_classifier.h"
 
+#include "sensor/classify/ndpi_guards.h"
+
 #include <ndpi_api.h>
 
 #include <algorithm>
@@ -86,6 +88,12 @@ std::size_t NdpiClassifier::FlowStateBytes() { return SIZEOF_FLOW_STRUCT; }
 void NdpiClassifier::Process(core::Flow& f, const core::DecodedPacket& p) {
   if (f.classification.done || !p.l3 || p.l3_len == 0) return;
   if (p.is_fragment && !p.is_first_fragment) return;
+#if !PARALLAX_NDPI_AT_LEAST(4, 4)
+  if (p.proto == core::kProtoUdp && CarriesDtlsCertificate(p.payload, p.payload_len)) {
+    ++withheld_packets_;
+    return;
+  }
+#endif
   auto* st = static_cast<NdpiFlowState*>(f.classifier_state.get());
   if (!st) {
     auto fresh = std::make_unique<NdpiFlowState>();

@@ -35,6 +35,8 @@ class NdpiClassifier {
   static std::size_t FlowStateBytes();
   // Flows currently holding nDPI state.
   std::size_t live_states() const { return live_states_; }
+  // Packets kept from nDPI because they would crash this nDPI release (ndpi_guards.h).
+  std::uint64_t withheld_packets() const { return withheld_packets_; }
 
  private:
   struct Module;
@@ -44,6 +46,7 @@ class NdpiClassifier {
   ClassifierOptions options_;
   std::unique_ptr<Module> module_;
   std::size_t live_states_ = 0;
+  std::uint64_t withheld_packets_ = 0;
 };
 
 }  // namespace parallax::classify
