@@ -47,6 +47,15 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
     *error =
         "column " + std::to_string(PositionOf(line, e.byte ? e.byte - 1 : 0).column) + ": " + what;
     return false;
+  } catch (const json::exception& e) {
+    // Not a syntax error but still a bad line: out_of_range.406 for a number beyond a double
+    // ("1e309"). Uncaught it would end the daemon that tails the file (found by fuzzing).
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    *error = what;
+    return false;
   }
   if (!obj.is_object()) {
     *error = "expected a JSON object";

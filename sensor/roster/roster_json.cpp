@@ -21,6 +21,15 @@ void ReadJsonRoster(const std::string& file, std::string_view text,
     if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
     problems->push_back({file, at.line, "", "column " + std::to_string(at.column) + ": " + what});
     return;
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but still a bad file: out_of_range.406 for a number beyond a double
+    // ("1e309"). It carries no position; it must not escape (it would end the process).
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    problems->push_back({file, 0, "", what});
+    return;
   }
   const JsonPositions positions(text);
   RecordsFromTree(

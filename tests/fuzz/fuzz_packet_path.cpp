@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "geoip/geo_intel.h"
+#include "geoip/geo_intel_holder.h"
 #include "sensor/output/event_writer.h"
 #include "sensor/pipeline.h"
+#include "tests/fuzz/fuzz_temp_file.h"
 
 namespace {
 
@@ -19,6 +22,33 @@ constexpr parallax::core::LinkType kLinks[] = {
     parallax::core::LinkType::kNull,     parallax::core::LinkType::kLoop,
     parallax::core::LinkType::kNflog,
 };
+
+// Network intelligence for the analyzers that only speak when they know what a server's network
+// is (vpn_endpoint, fake_tls, tls_without_sni, and the intel branches of ndpi_vpn, openvpn,
+// wireguard, remote_desktop, encrypted_tunnel): without it those paths never run. The curated
+// table plus an operator list that gives every public address a type, by quarters of the
+// address space, so fuzzed addresses reach each branch without having to guess a listed network.
+constexpr char kFuzzList[] =
+    "0.0.0.0/2 vpn FuzzVPN\n"
+    "64.0.0.0/2 hosting FuzzHost\n"
+    "128.0.0.0/2 tor_exit Tor\n"
+    "192.0.0.0/2 proxy FuzzProxy\n"
+    "::/1 vpn FuzzVPN\n"
+    "8000::/1 hosting FuzzHost\n";
+
+const parallax::geoip::GeoIntelHolder* MakeGeo() {
+  static parallax::fuzz::TempFile list("networks.txt");
+  list.Write(reinterpret_cast<const std::uint8_t*>(kFuzzList), sizeof kFuzzList - 1);
+  parallax::geoip::GeoIntelOptions options;
+  options.lists.push_back({list.path(), {}});
+  std::shared_ptr<const parallax::geoip::GeoIntel> intel;
+  if (const auto st = parallax::geoip::GeoIntel::Open(options, &intel); !st.ok()) {
+    std::fprintf(stderr, "fuzz_packet_path: %s\n", st.message().c_str());
+    std::abort();  // a harness that silently lost its intel would fuzz less than it claims
+  }
+  static parallax::geoip::GeoIntelHolder holder(intel);
+  return &holder;
+}
 
 }  // namespace
 
@@ -32,6 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static std::unique_ptr<parallax::Pipeline> pipeline = [] {
     parallax::PipelineOptions options;
     options.flows.max_flows = 64;  // small, so eviction paths run too
+    options.analyzers = "all";     // every registered analyzer (the default, said explicitly)
+    options.geo = MakeGeo();
     parallax::core::Status st;
     return parallax::Pipeline::Create(options, &writer, &st);
   }();
