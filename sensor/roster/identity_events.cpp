@@ -73,8 +73,10 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
     auto t = ParseRfc3339(ts->get<std::string>(), error);
     if (!t) return false;
     ev.ts = *t;
-  } else if (ts->is_number_integer()) {
-    // Integers stay exact; only fractional seconds go through a double.
+  } else if (ts->is_number_integer() && ts->get<std::int64_t>() > -1'000'000'000'000 &&
+             ts->get<std::int64_t>() < 1'000'000'000'000) {
+    // Integers stay exact; only fractional seconds go through a double. Beyond +-1e12 s (the
+    // float path's bound) microseconds would overflow: found by fuzz_identity_events.
     ev.ts = core::Seconds(ts->get<std::int64_t>());
   } else if (ts->is_number_float() && std::isfinite(ts->get<double>()) &&
              std::fabs(ts->get<double>()) < 1e12) {
