@@ -77,11 +77,7 @@ class Ike final : public Analyzer {
  public:
   void OnPacket(const core::Flow& flow, const core::DecodedPacket& p,
                 core::Direction d) override {
-    if (p.payload_len == 0) return;
-    if (++inspected_ > kMaxInspected) {
-      decided_ = true;
-      return;
-    }
+    if (!payload::WithinBudget(p, kMaxInspected, &inspected_, &decided_)) return;
     const payload::Bytes b = payload::Of(p);
     const int dir = static_cast<int>(d);
     const bool natt = flow.resp_port == kNatTPort || flow.orig_port == kNatTPort;

@@ -72,11 +72,7 @@ class L2tp final : public Analyzer {
  public:
   void OnPacket(const core::Flow& flow, const core::DecodedPacket& p,
                 core::Direction d) override {
-    if (p.payload_len == 0) return;
-    if (++inspected_ > kMaxInspected) {
-      decided_ = true;
-      return;
-    }
+    if (!payload::WithinBudget(p, kMaxInspected, &inspected_, &decided_)) return;
     const payload::Bytes b = payload::Of(p);
     const bool ok = flow.proto == kProtoL2tp ? OverIp(b, p.payload_wire_len, static_cast<int>(d))
                                              : OverUdp(b, p.payload_wire_len, static_cast<int>(d));

@@ -97,4 +97,16 @@ inline bool HostIsUnder(std::string_view host, std::string_view domain) {
 
 inline Bytes Of(const core::DecodedPacket& p) { return Bytes(p.payload, p.payload_len); }
 
+// The prologue of analyzers that read at most `max` payload-carrying packets of a flow: false
+// for a packet with no payload (nothing to read), and false once the budget is spent, setting
+// *decided (the analyzer has seen all it will).
+inline bool WithinBudget(const core::DecodedPacket& p, int max, int* inspected, bool* decided) {
+  if (p.payload_len == 0) return false;
+  if (++*inspected > max) {
+    *decided = true;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace parallax::analyzers::payload

@@ -56,11 +56,7 @@ class Pptp final : public Analyzer {
  public:
   void OnPacket(const core::Flow& flow, const core::DecodedPacket& p,
                 core::Direction d) override {
-    if (p.payload_len == 0) return;
-    if (++inspected_ > kMaxInspected) {
-      decided_ = true;
-      return;
-    }
+    if (!payload::WithinBudget(p, kMaxInspected, &inspected_, &decided_)) return;
     const payload::Bytes b = payload::Of(p);
     const int dir = static_cast<int>(d);
     const bool ok = flow.proto == core::kProtoGre ? Gre(b, p.payload_wire_len, dir) : Control(b, dir);

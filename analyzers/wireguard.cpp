@@ -69,11 +69,7 @@ class WireGuard final : public Analyzer {
       decided_ = true;
       return;
     }
-    if (p.payload_len == 0) return;
-    if (++inspected_ > kMaxInspected) {
-      decided_ = true;
-      return;
-    }
+    if (!payload::WithinBudget(p, kMaxInspected, &inspected_, &decided_)) return;
     const payload::Bytes b = payload::Of(p);
     const bool warp_port = flow.resp_port == kWarpPort || flow.orig_port == kWarpPort;
     if (b.StartsWith(kDiscoMagic) && b.size() >= kDiscoMinSize) {

@@ -51,11 +51,7 @@ Address AddressAt(const payload::Bytes& b, std::size_t off) {
 class ZeroTier final : public Analyzer {
  public:
   void OnPacket(const core::Flow&, const core::DecodedPacket& p, core::Direction d) override {
-    if (p.payload_len == 0) return;
-    if (++inspected_ > kMaxInspected) {
-      decided_ = true;
-      return;
-    }
+    if (!payload::WithinBudget(p, kMaxInspected, &inspected_, &decided_)) return;
     const payload::Bytes b = payload::Of(p);
     const int dir = static_cast<int>(d);
     if (!ValidAddress(b, kDestOffset)) return Reject();
