@@ -36,7 +36,7 @@ class EncryptedTunnel final : public Analyzer {
     fp.generic = true;
     fp.confidence = a.confidence;
     fp.decided_by = "parallax";
-    fp.Add("peer", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port) +
+    fp.Add("peer", Endpoint(flow.resp_addr, flow.resp_port) +
                        (flow.proto == core::kProtoTcp ? "/tcp" : "/udp"));
     a.AddEvidence(fp);
     if (ctx.intel) {

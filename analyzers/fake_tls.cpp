@@ -54,7 +54,7 @@ class FakeTls final : public Analyzer {
       fp.confidence = n.IsHosting() ? 0.6 : 0.45;
       fp.decided_by = "parallax";
       fp.Add("sni", sni);
-      fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+      fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
       fp.Add("server_asn", "AS" + std::to_string(n.asn) + " " + n.organisation + " (" + n.type +
                                ")");
       fp.Add("why", std::string(b.domain) + " is served only from its own networks");

@@ -2,6 +2,7 @@
 // how sure, and the facts that decided it. Written as `fingerprint` events (docs/events.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,5 +52,10 @@ struct Fingerprint {
     evidence.push_back({std::move(key), std::move(value)});
   }
 };
+
+// "ADDR:PORT", as fingerprints name a server, client or peer.
+inline std::string Endpoint(const core::IpAddress& addr, std::uint16_t port) {
+  return addr.ToString() + ":" + std::to_string(port);
+}
 
 }  // namespace parallax::analyzers

@@ -63,7 +63,7 @@ class HotspotShield final : public Analyzer {
       fp.decided_by = "parallax";
       fp.Add(tls ? "sni" : "hostname", host + " (" + c.protocol + ")");
       fp.Add("caveat", "the app's service name (control plane), not the tunnel itself");
-      fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+      fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
       out.push_back(std::move(fp));
       return;
     }

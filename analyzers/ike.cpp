@@ -139,7 +139,7 @@ class Ike final : public Analyzer {
     fp.product = "IPsec";
     fp.confidence = conf;
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     if (ike_[0] + ike_[1] > 0) {
       std::string ex;
       for (const auto& e : exchanges_) ex += (ex.empty() ? "" : ", ") + e;

@@ -174,7 +174,7 @@ class IpKvm final : public Analyzer {
     if (dns) {
       fp.Add("seen_in", "DNS/mDNS: an IP-KVM is named on this network");
     } else {
-      fp.Add("device", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+      fp.Add("device", Endpoint(flow.resp_addr, flow.resp_port));
       fp.Add("viewer", flow.orig_addr.ToString());
     }
     for (const Signal& s : signals_) fp.Add(s.key, s.value);

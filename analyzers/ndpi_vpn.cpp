@@ -61,7 +61,7 @@ class NdpiVpn final : public Analyzer {
     fp.confidence = NdpiConfidence(c);
     fp.Add("ndpi_protocol", c.protocol + " (" + c.confidence + (c.guessed ? ", guessed" : "") + ")");
     if (!c.hostname.empty()) fp.Add("hostname", c.hostname);
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     if (ctx.intel) {
       const NetworkInfo n = ctx.intel->Lookup(flow.resp_addr);
       if (n.IsAnonymizer() && !n.provider.empty() && n.provider != fp.product) {

@@ -196,7 +196,7 @@ class OpenVpn final : public Analyzer {
     fp.kind = Kind::kVpn;
     fp.product = "OpenVPN";
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     fp.Add("transport", tcp_ ? "TCP (2-byte length framing)" : "UDP");
     if (plain) {
       const int checks = (echo_ ? 1 : 0) + (layout_hmac_ >= 0 ? 1 : 0) + (message_ids_ ? 1 : 0);

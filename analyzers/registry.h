@@ -27,22 +27,19 @@ class Registry {
 // PARALLAX_REGISTER_ANALYZER(Class, "name", "description", wants_function): one instance per
 // flow, fed packets until it has decided. PARALLAX_REGISTER_FLOW_END_ANALYZER: the analyzer only
 // reads the ended flow; one shared instance, no per-flow cost.
-#define PARALLAX_REGISTER_ANALYZER(Class, name, description, wants)                       \
-  namespace {                                                                             \
-  const bool registered_##Class = ::parallax::analyzers::Registry::Get().Add(             \
-      {name, description, wants,                                                          \
-       []() -> std::unique_ptr<::parallax::analyzers::Analyzer> {                         \
-         return std::make_unique<Class>();                                                \
-       },                                                                                 \
-       true});                                                                            \
-  }
+#define PARALLAX_REGISTER_ANALYZER(Class, name, description, wants) \
+  PARALLAX_REGISTER_ANALYZER_AS(Class, name, description, wants, true)
 
-#define PARALLAX_REGISTER_FLOW_END_ANALYZER(Class, name, description, wants)              \
+#define PARALLAX_REGISTER_FLOW_END_ANALYZER(Class, name, description, wants) \
+  PARALLAX_REGISTER_ANALYZER_AS(Class, name, description, wants, false)
+
+// per_packet: true for a per-flow instance fed packets, false for one shared flow-end instance.
+#define PARALLAX_REGISTER_ANALYZER_AS(Class, name, description, wants, per_packet)        \
   namespace {                                                                             \
   const bool registered_##Class = ::parallax::analyzers::Registry::Get().Add(             \
       {name, description, wants,                                                          \
        []() -> std::unique_ptr<::parallax::analyzers::Analyzer> {                         \
          return std::make_unique<Class>();                                                \
        },                                                                                 \
-       false});                                                                           \
+       per_packet});                                                                      \
   }

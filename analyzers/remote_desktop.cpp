@@ -117,7 +117,7 @@ class RemoteDesktop final : public Analyzer {
     fp.confidence = prod.confidence;
     fp.decided_by = prod.decided_by;
     fp.Add("identified_by", prod.basis);
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
 
     RemoteControl rc;
     const DirStats& up = stats_[0];    // originator → responder

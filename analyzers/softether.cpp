@@ -121,7 +121,7 @@ class SoftEther final : public Analyzer {
     fp.product = "SoftEther";
     fp.confidence = confidence_;
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     for (auto& e : evidence_) fp.evidence.push_back(e);
     out.push_back(std::move(fp));
   }

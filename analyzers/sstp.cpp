@@ -63,7 +63,7 @@ class Sstp final : public Analyzer {
     fp.product = "SSTP";
     fp.confidence = sstp_packets_ > 0 ? 0.97 : 0.9;
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     fp.Add("http", std::string(kMethod) + std::string(kUri) + " (not inside TLS)");
     if (sstp_packets_ > 0) {
       fp.Add("sstp", std::string("SSTP ") + (control_ ? "control" : "data") +

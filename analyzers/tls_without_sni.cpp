@@ -46,7 +46,7 @@ class TlsWithoutSni final : public Analyzer {
     fp.confidence = 0.4;
     fp.generic = true;
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     fp.Add("server_network", n.type + (n.asn ? " AS" + std::to_string(n.asn) + " " + n.organisation
                                              : std::string()));
     fp.Add("tls", c.tls.version + (c.tls.alpn.empty() ? ", no ALPN" : ", ALPN " + c.tls.alpn) +

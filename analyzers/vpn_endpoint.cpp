@@ -103,7 +103,7 @@ class VpnEndpoint final : public Analyzer {
       fp.confidence = kAstrillNameConfidence;
       fp.decided_by = "parallax";
       fp.Add("hostname", sni + " (Astrill's own domain: its client's API, or a website visit)");
-      fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+      fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
       fp.Add("ndpi_protocol", NdpiText(c));
       out.push_back(std::move(fp));
       return;
@@ -130,7 +130,7 @@ class VpnEndpoint final : public Analyzer {
       double conf = a.confidence + kHostingBonus;
       fp.Add("reason", "tunnel-like flow into a hosting network, where Astrill's exits sit "
                        "(Astrill publishes no ASN or exit list)");
-      fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+      fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
       fp.Add("server_network", NetworkText(server));
       fp.Add("network_source", server.decided_by);
       // TLS as nDPI saw it in the payload, not a guess from port 443.
@@ -163,7 +163,7 @@ class VpnEndpoint final : public Analyzer {
     const core::IpAddress& addr = responder ? flow.resp_addr : flow.orig_addr;
     const std::uint16_t port = responder ? flow.resp_port : flow.orig_port;
     fp.Add("vpn_side", side);
-    fp.Add(responder ? "server" : "client", addr.ToString() + ":" + std::to_string(port));
+    fp.Add(responder ? "server" : "client", Endpoint(addr, port));
     fp.Add(responder ? "server_network" : "client_network", NetworkText(n));
     if (n.asn) fp.Add(responder ? "server_asn" : "client_asn", "AS" + std::to_string(n.asn));
     fp.Add("network_source", n.decided_by.empty() ? "unknown" : n.decided_by);

@@ -225,7 +225,7 @@ class WireGuard final : public Analyzer {
     fp.product = std::move(product);
     fp.confidence = conf;
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     return fp;
   }
 

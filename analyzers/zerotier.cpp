@@ -111,7 +111,7 @@ class ZeroTier final : public Analyzer {
     fp.product = "ZeroTier";
     fp.confidence = conf;
     fp.decided_by = "parallax";
-    fp.Add("server", flow.resp_addr.ToString() + ":" + std::to_string(flow.resp_port));
+    fp.Add("server", Endpoint(flow.resp_addr, flow.resp_port));
     fp.Add("zerotier", basis);
     const int dir = seen_[0] ? 0 : 1;
     fp.Add("zt_addresses", payload::Hex(src_[dir].data(), kAddressLen) + " → " +
