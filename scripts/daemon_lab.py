@@ -128,20 +128,28 @@ class Daemon:
             time.sleep(0.3)
         raise LabError(f"timed out waiting for {what}; log {self.log_path}")
 
-    def wait_counted(self, sent, tolerance=0.01, timeout=60):
-        """Waits until the daemon's packet count stops growing; returns it. Fails when fewer
-        than (1 - tolerance) of `sent` arrived: on a loaded machine the kernel may drop a few
-        packets between the veth ends (netdev backlog) before any capture sees them."""
+    def settled_count(self, expected, baseline=0.0, quiet_s=1.5, timeout=120):
+        """The daemon's packet count above `baseline` once it reaches `expected` or stops
+        growing for `quiet_s` (what is missing then is lost)."""
         last, since = -1.0, time.time()
         end = time.time() + timeout
         while time.time() < end:
-            n = self.metric("parallax_packets_total")
+            n = self.metric("parallax_packets_total") - baseline
+            if n >= expected or (n == last and time.time() - since > quiet_s):
+                return n
             if n != last:
                 last, since = n, time.time()
-            elif n >= sent or (time.time() - since > 2 and n >= (1 - tolerance) * sent):
-                return n
-            time.sleep(0.3)
-        raise LabError(f"only {last:.0f} of {sent} replayed packets reached the daemon")
+            time.sleep(0.2)
+        return last
+
+    def wait_counted(self, sent, tolerance=0.01):
+        """Waits for the replayed packets to be counted; returns the count. Fails when fewer than
+        (1 - tolerance) of `sent` arrived: on a loaded machine the kernel may drop a few packets
+        between the veth ends (netdev backlog) before any capture sees them."""
+        n = self.settled_count(sent, quiet_s=2)
+        if n < (1 - tolerance) * sent:
+            raise LabError(f"only {n:.0f} of {sent} replayed packets reached the daemon")
+        return n
 
     def stop(self):
         self.p.send_signal(signal.SIGTERM)
