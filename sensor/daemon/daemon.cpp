@@ -23,6 +23,7 @@
 #include "sensor/divergence/alert_store.h"
 #include "sensor/geo_sources.h"
 #include "sensor/logging/log.h"
+#include "sensor/output/event_writer.h"
 #include "sensor/output/stats_event.h"
 
 namespace parallax::daemon {
@@ -336,8 +337,7 @@ void Daemon::Impl::EmitStats() {
   core::SensorStats s = SumStats(m.workers, m.captures);
   for (const auto& [k, n] : m.alerts_by_kind) s.alerts += n;
   s.attributed_flows = m.attributed_flows;
-  const std::string line = output::StatsEventJson(s).dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string line = output::EventLine(output::StatsEventJson(s));
   sinks.Emit(output::EventType::kStats, std::string(), line);
 }
 

@@ -2,6 +2,7 @@
 
 #include "sensor/logging/log.h"
 #include "sensor/output/alert_event.h"
+#include "sensor/output/event_writer.h"
 
 namespace parallax::daemon {
 
@@ -41,8 +42,7 @@ std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
 }
 
 std::string DivergenceHub::AlertLine(const divergence::Alert& a, core::TimeUs now) {
-  return output::AlertEventJson(a, now).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return output::EventLine(output::AlertEventJson(a, now));
 }
 
 void DivergenceHub::Reload(DivergenceInputs inputs) {

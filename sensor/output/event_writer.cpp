@@ -9,10 +9,13 @@
 
 namespace parallax::output {
 
+std::string EventLine(const nlohmann::ordered_json& event) {
+  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void EventWriter::Write(EventType type, const nlohmann::ordered_json& event) {
   if (!selection_.enabled(type)) return;
-  // Replace invalid UTF-8 (hostnames, banners come from the wire) rather than throw.
-  std::string line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string line = EventLine(event);
   ++written_;
   if (callback_) {
     callback_(type, event, std::move(line));

@@ -17,6 +17,10 @@
 
 namespace parallax::output {
 
+// One event as one JSON line (no newline); invalid UTF-8 from the wire (hostnames, banners) is
+// replaced rather than thrown on.
+std::string EventLine(const nlohmann::ordered_json& event);
+
 class EventWriter {
  public:
   // (type, event, the event as one JSON line without newline)
