@@ -38,6 +38,10 @@ std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
 
 void Pipeline::HandlePacket(const core::PacketView& packet) {
   core::PacketView pv = packet;
+  if (!core::InTimeRange(pv.ts)) {
+    stats_.anomalies.Add(core::Anomaly::kTimestampOutOfRange);
+    pv.ts = now_;
+  }
   if (stats_.packets == 0) {
     stats_.first_ts = pv.ts;
     now_ = pv.ts;

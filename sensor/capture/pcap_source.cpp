@@ -73,8 +73,7 @@ class PcapSource final : public PacketSource {
     }
     if (rc == 1) {
       ++index_;
-      packet->ts = static_cast<core::TimeUs>(hdr->ts.tv_sec) * core::kMicrosPerSecond +
-                   hdr->ts.tv_usec;
+      packet->ts = core::EpochTime(hdr->ts.tv_sec, hdr->ts.tv_usec);
       packet->data = data;
       packet->caplen = hdr->caplen;
       packet->wirelen = hdr->len;

@@ -26,6 +26,7 @@ std::string_view AnomalyName(Anomaly a) {
     case Anomaly::kTruncatedIcmp: return "truncated_icmp";
     case Anomaly::kSnaplenTruncated: return "snaplen_truncated";
     case Anomaly::kTimestampBackwards: return "timestamp_backwards";
+    case Anomaly::kTimestampOutOfRange: return "timestamp_out_of_range";
     case Anomaly::kFlowTableFull: return "flow_table_full";
     case Anomaly::kCount: break;
   }

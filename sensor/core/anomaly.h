@@ -32,6 +32,7 @@ enum class Anomaly : std::uint8_t {
   kTruncatedIcmp,
   kSnaplenTruncated,      // caplen < wirelen: payload beyond the capture is missing
   kTimestampBackwards,    // clamped to the last seen time
+  kTimestampOutOfRange,   // before 1970 or after 9999 (core::InTimeRange): the last seen time
   kFlowTableFull,         // a live flow was evicted to make room
   kCount
 };

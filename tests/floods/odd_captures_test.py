@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Odd captures (hardening issue): SYN flood, fragment flood, maximum-size and zero-length
-packets, snaplen-truncated capture, timestamps that jump backwards and decades forward, and a
-capture cut at every byte offset of its last records. Each must end in counted anomalies (exit
+packets, snaplen-truncated capture, timestamps that jump backwards, decades forward and beyond
+the year 9999 (pcapng), and a capture cut at every byte offset of its last records. Each must end in counted anomalies (exit
 0) or a clear error naming the packet index and byte offset (exit 1), never a crash (a signal,
 a sanitizer report), and the records read before an error must still be written.
 
@@ -35,6 +35,21 @@ def pcap(path, records, snaplen=262144):
             f.write(struct.pack("<IIII", sec, int((ts - sec) * 1e6), len(frame),
                                 wirelen if wirelen is not None else len(frame)))
             f.write(frame)
+
+
+def pcapng_seconds(path, frame, ticks_list):
+    """pcapng whose interface gives timestamps in whole seconds (if_tsresol 0): 64-bit ticks
+    reach ~1.8e19 s, far beyond what int64 microseconds hold."""
+    def blk(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", btype, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+    tsresol = struct.pack("<HH", 9, 1) + b"\0\0\0\0"  # option if_tsresol = 10^-0, padded
+    out = blk(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += blk(1, struct.pack("<HHI", 1, 0, 262144) + tsresol + struct.pack("<HH", 0, 0))
+    for t in ticks_list:
+        out += blk(6, struct.pack("<IIIII", 0, t >> 32, t & 0xFFFFFFFF, len(frame), len(frame)) + frame)
+    with open(path, "wb") as f:
+        f.write(out)
 
 
 def ipv4(src, dst, proto, payload, ident=1, frag=0, total=None):
@@ -115,6 +130,20 @@ def main():
            [(t, ipv4([10, 0, 0, 4], victim, 17, struct.pack("!HHHH", 999, 53, 8, 0)), None) for t in jumps],
            lambda s: None if s["anomalies"].get("timestamp_backwards", 0) == 3 else
            "backward jumps must be counted (t-50, t-90 and the return from 2036)")
+
+    # pcapng in whole seconds: 2^62 s and 2^64-1 s (once a signed overflow when converted to
+    # microseconds) and 10^12 s (year ~33,700) are out of range; the packets are still counted.
+    far = os.path.join(WORK, "timestamps_beyond_9999.pcapng")
+    frame = ipv4([10, 0, 0, 5], victim, 17, struct.pack("!HHHH", 999, 53, 8, 0))
+    pcapng_seconds(far, frame, [T0, 1 << 62, (1 << 64) - 1, 10**12, T0 + 1])
+    r, events, stats = read(far)
+    if r.returncode != 0 or stats is None:
+        fail(f"timestamps_beyond_9999: exit {r.returncode}: {r.stderr.strip()}")
+    if stats["packets"] != 5 or stats["anomalies"].get("timestamp_out_of_range", 0) != 3:
+        fail(f"timestamps_beyond_9999: 3 of 5 packets must count as timestamp_out_of_range: "
+             f"{json.dumps(stats)[:600]}")
+    print(f"  timestamps_beyond_9999 (pcapng, whole seconds): {stats['packets']} packets, "
+          f"anomalies {stats['anomalies']}")
 
     # A real capture cut at every byte offset of its last three records.
     data = open(BASE, "rb").read()
