@@ -309,10 +309,7 @@ MetricsSnapshot Daemon::Impl::Snapshot() {
     m.captures.push_back(c->snapshot);
   }
   if (hub) {
-    m.alerts_by_kind = hub->alerts_by_kind();
-    m.attributed_flows = hub->attributed_flows();
-    m.store_errors = hub->store_errors();
-    m.contractors = hub->contractors();
+    m.divergence = hub->counters();
   }
   for (const auto& s : sinks.sinks()) m.sinks.emplace_back(s->config().name, s->stats());
   m.reloads = reloads;
@@ -335,8 +332,8 @@ void Daemon::Impl::EmitStats() {
   if (!sinks.Wants(output::EventType::kStats)) return;
   const MetricsSnapshot m = Snapshot();
   core::SensorStats s = SumStats(m.workers, m.captures);
-  for (const auto& [k, n] : m.alerts_by_kind) s.alerts += n;
-  s.attributed_flows = m.attributed_flows;
+  for (const auto& [k, n] : m.divergence.alerts_by_kind) s.alerts += n;
+  s.attributed_flows = m.divergence.attributed_flows;
   const std::string line = output::EventLine(output::StatsEventJson(s));
   sinks.Emit(output::EventType::kStats, std::string(), line);
 }
@@ -389,7 +386,7 @@ void Daemon::Impl::Reload() {
   config.geoip = next.geoip;
   config.log_level = next.log_level;
   ++reloads;
-  log::Info("daemon", "reloaded", {{"contractors", std::to_string(hub ? hub->contractors() : 0)}});
+  log::Info("daemon", "reloaded", {{"contractors", std::to_string(hub ? hub->counters().contractors : 0)}});
 }
 
 void Daemon::Impl::MainLoop() {

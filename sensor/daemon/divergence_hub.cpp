@@ -32,6 +32,7 @@ std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
       sinks_->Emit(output::EventType::kAlert, a.Id(), line);
     }
   });
+  engine_->Retire(now);
   for (const auto& a : alerts) {
     ++alerts_by_kind_[divergence::AlertKindName(a.kind)];
     log::Info("alerts", "alert raised",
@@ -53,24 +54,17 @@ void DivergenceHub::Reload(DivergenceInputs inputs) {
   engine_->Rebind(inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events);
 }
 
-std::map<std::string, std::uint64_t> DivergenceHub::alerts_by_kind() const {
+DivergenceHub::Counters DivergenceHub::counters() const {
   std::lock_guard lock(mu_);
-  return alerts_by_kind_;
-}
-
-std::uint64_t DivergenceHub::attributed_flows() const {
-  std::lock_guard lock(mu_);
-  return engine_->attributed_flows();
-}
-
-std::uint64_t DivergenceHub::store_errors() const {
-  std::lock_guard lock(mu_);
-  return store_ ? store_->errors() : 0;
-}
-
-std::size_t DivergenceHub::contractors() const {
-  std::lock_guard lock(mu_);
-  return inputs_.roster->contractors().size();
+  Counters c;
+  c.alerts_by_kind = alerts_by_kind_;
+  c.attributed_flows = engine_->attributed_flows();
+  c.late_flows = engine_->late_flows();
+  c.retired_windows = engine_->retired_windows();
+  c.evidence_windows = engine_->windows();
+  c.store_errors = store_ ? store_->errors() : 0;
+  c.contractors = inputs_.roster->contractors().size();
+  return c;
 }
 
 }  // namespace parallax::daemon

@@ -30,14 +30,21 @@ class DivergenceHub final : public FlowEndHook {
 
   void OnFlowEnd(const core::Flow& flow,
                  const std::vector<analyzers::Fingerprint>& fingerprints) override;
-  // Evaluates every window at engine time `now` and emits new and grown alerts; returns how many.
+  // Evaluates every window at time `now` and emits new and grown alerts, then retires windows
+  // past retention (DivergenceEngine::Retire); returns the alerts emitted.
   std::size_t Evaluate(core::TimeUs now);
   void Reload(DivergenceInputs inputs);
 
-  std::map<std::string, std::uint64_t> alerts_by_kind() const;
-  std::uint64_t attributed_flows() const;
-  std::uint64_t store_errors() const;
-  std::size_t contractors() const;
+  struct Counters {
+    std::map<std::string, std::uint64_t> alerts_by_kind;
+    std::uint64_t attributed_flows = 0;
+    std::uint64_t late_flows = 0;
+    std::uint64_t retired_windows = 0;
+    std::size_t evidence_windows = 0;
+    std::uint64_t store_errors = 0;
+    std::size_t contractors = 0;
+  };
+  Counters counters() const;
 
  private:
   static std::string AlertLine(const divergence::Alert& a, core::TimeUs now);

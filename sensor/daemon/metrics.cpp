@@ -164,15 +164,25 @@ std::string RenderPrometheus(const MetricsSnapshot& m) {
   }
   w.Family("parallax_alerts_total", "counter",
            "Alerts emitted (new or grown) by kind since start.");
-  for (const auto& [k, n] : m.alerts_by_kind) {
+  const DivergenceHub::Counters& d = m.divergence;
+  for (const auto& [k, n] : d.alerts_by_kind) {
     w.Sample("parallax_alerts_total", static_cast<double>(n), {{"kind", k}});
   }
   w.Family("parallax_attributed_flows_total", "counter", "Flows tied to a roster contractor.");
-  w.Sample("parallax_attributed_flows_total", static_cast<double>(m.attributed_flows));
+  w.Sample("parallax_attributed_flows_total", static_cast<double>(d.attributed_flows));
+  w.Family("parallax_late_flows_total", "counter",
+           "Attributed flows that started in an already retired evidence window (ignored).");
+  w.Sample("parallax_late_flows_total", static_cast<double>(d.late_flows));
+  w.Family("parallax_evidence_windows", "gauge",
+           "Evidence windows held (contractor x window), bounded by retention.");
+  w.Sample("parallax_evidence_windows", static_cast<double>(d.evidence_windows));
+  w.Family("parallax_evidence_windows_retired_total", "counter",
+           "Evidence windows past retention, dropped from memory and the store.");
+  w.Sample("parallax_evidence_windows_retired_total", static_cast<double>(d.retired_windows));
   w.Family("parallax_roster_contractors", "gauge", "Contractors in the loaded roster.");
-  w.Sample("parallax_roster_contractors", static_cast<double>(m.contractors));
+  w.Sample("parallax_roster_contractors", static_cast<double>(d.contractors));
   w.Family("parallax_alert_store_errors_total", "counter", "Failed alert-store (SQLite) writes.");
-  w.Sample("parallax_alert_store_errors_total", static_cast<double>(m.store_errors));
+  w.Sample("parallax_alert_store_errors_total", static_cast<double>(d.store_errors));
 
   w.Family("parallax_sink_submitted_total", "counter", "Records handed to each sink.");
   w.Family("parallax_sink_delivered_total", "counter", "Records each sink delivered.");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sensor/capture/packet_source.h"
+#include "sensor/daemon/divergence_hub.h"
 #include "sensor/daemon/worker.h"
 #include "sensor/sinks/sink.h"
 
@@ -21,10 +22,7 @@ struct CaptureSnapshot {
 struct MetricsSnapshot {
   std::vector<WorkerSnapshot> workers;
   std::vector<CaptureSnapshot> captures;
-  std::map<std::string, std::uint64_t> alerts_by_kind;
-  std::uint64_t attributed_flows = 0;
-  std::uint64_t store_errors = 0;
-  std::size_t contractors = 0;
+  DivergenceHub::Counters divergence;
   std::vector<std::pair<std::string, sinks::SinkStats>> sinks;
   std::uint64_t reloads = 0;
   std::uint64_t reload_failures = 0;

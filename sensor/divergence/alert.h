@@ -56,4 +56,10 @@ struct Alert {
   std::string Id() const;
 };
 
+// What is remembered of an alert once emitted: re-emitted only when its evidence outgrows this.
+struct EmittedAlert {
+  std::uint64_t weight = 0;
+  core::TimeUs window_start = 0;
+};
+
 }  // namespace parallax::divergence

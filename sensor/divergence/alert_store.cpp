@@ -27,7 +27,9 @@ core::Status AlertStore::Open(const std::string& path, std::unique_ptr<AlertStor
       "  explanation TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS evidence ("
       "  contractor TEXT NOT NULL, window_start INTEGER NOT NULL, json TEXT NOT NULL,"
-      "  PRIMARY KEY (contractor, window_start));";
+      "  PRIMARY KEY (contractor, window_start));"
+      "CREATE TABLE IF NOT EXISTS retention (id INTEGER PRIMARY KEY CHECK (id = 1),"
+      "  retired_before INTEGER NOT NULL);";
   // The schema is a constant script of several statements (no input in it): sqlite3_exec runs it;
   // every query afterwards is a prepared statement with bound parameters.
   char* err = nullptr;
@@ -42,15 +44,17 @@ core::Status AlertStore::Open(const std::string& path, std::unique_ptr<AlertStor
 
 AlertStore::~AlertStore() { sqlite3_close(db_); }
 
-std::map<std::string, std::uint64_t> AlertStore::EmittedAlerts() const {
-  std::map<std::string, std::uint64_t> out;
+std::map<std::string, EmittedAlert> AlertStore::EmittedAlerts() const {
+  std::map<std::string, EmittedAlert> out;
   Stmt q;
-  if (sqlite3_prepare_v2(db_, "SELECT id, weight FROM alerts", -1, &q.s, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "SELECT id, weight, window_start FROM alerts", -1, &q.s,
+                         nullptr) != SQLITE_OK) {
     return out;
   }
   while (sqlite3_step(q.s) == SQLITE_ROW) {
     const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0));
-    out[id ? id : ""] = static_cast<std::uint64_t>(sqlite3_column_int64(q.s, 1));
+    out[id ? id : ""] = {static_cast<std::uint64_t>(sqlite3_column_int64(q.s, 1)),
+                         sqlite3_column_int64(q.s, 2)};
   }
   return out;
 }
@@ -105,6 +109,41 @@ std::vector<std::tuple<std::string, core::TimeUs, std::string>> AlertStore::Load
     out.emplace_back(c ? c : "", sqlite3_column_int64(q.s, 1), j ? j : "");
   }
   return out;
+}
+
+void AlertStore::DeleteEvidence(const std::string& contractor, core::TimeUs window_start) {
+  Stmt q;
+  if (sqlite3_prepare_v2(db_, "DELETE FROM evidence WHERE contractor = ?1 AND window_start = ?2",
+                         -1, &q.s, nullptr) != SQLITE_OK) {
+    ++errors_;
+    return;
+  }
+  sqlite3_bind_text(q.s, 1, contractor.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(q.s, 2, window_start);
+  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+}
+
+void AlertStore::SetRetiredBefore(core::TimeUs ts) {
+  Stmt q;
+  const char* sql =
+      "INSERT INTO retention (id, retired_before) VALUES (1, ?1)"
+      " ON CONFLICT(id) DO UPDATE SET retired_before = excluded.retired_before";
+  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
+    ++errors_;
+    return;
+  }
+  sqlite3_bind_int64(q.s, 1, ts);
+  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+}
+
+std::optional<core::TimeUs> AlertStore::RetiredBefore() const {
+  Stmt q;
+  if (sqlite3_prepare_v2(db_, "SELECT retired_before FROM retention WHERE id = 1", -1, &q.s,
+                         nullptr) != SQLITE_OK) {
+    return std::nullopt;
+  }
+  if (sqlite3_step(q.s) != SQLITE_ROW) return std::nullopt;
+  return sqlite3_column_int64(q.s, 0);
 }
 
 // One transaction per evaluation: all of it lands, or none (a crash mid-way loses no old state).

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -26,8 +27,8 @@ class AlertStore {
   AlertStore(const AlertStore&) = delete;
   AlertStore& operator=(const AlertStore&) = delete;
 
-  // alert id -> evidence weight when it was last emitted
-  std::map<std::string, std::uint64_t> EmittedAlerts() const;
+  // alert id -> its weight when last emitted, and its window
+  std::map<std::string, EmittedAlert> EmittedAlerts() const;
   // Records an emitted alert (insert or update); errors are counted, not thrown.
   void Record(const Alert& alert);
   // Evidence per contractor and window, saved after every evaluation and loaded at start.
@@ -35,6 +36,11 @@ class AlertStore {
                     const std::string& json);
   // (contractor, window start, json) rows.
   std::vector<std::tuple<std::string, core::TimeUs, std::string>> LoadEvidence() const;
+  // Retention (DivergenceEngine::Retire): a retired window's evidence leaves the store (its
+  // alerts stay, as history), and the retirement point survives a restart.
+  void DeleteEvidence(const std::string& contractor, core::TimeUs window_start);
+  void SetRetiredBefore(core::TimeUs ts);
+  std::optional<core::TimeUs> RetiredBefore() const;  // none when nothing was retired
   void Begin();
   void Commit();
   std::uint64_t errors() const { return errors_; }

@@ -16,6 +16,11 @@ bool IsPublic(const core::IpAddress& a) {
   return !geoip::FindSpecialRange(ToGeoAddress(a)).has_value();
 }
 
+// The start of the window holding ts (windows are aligned to the epoch; floor for negative ts).
+core::TimeUs WindowStart(core::TimeUs ts, core::TimeUs window) {
+  return (ts >= 0 ? ts / window : (ts - window + 1) / window) * window;
+}
+
 // How much evidence an alert rests on, to decide whether a re-evaluation is an update.
 std::uint64_t Weight(const Alert& a) { return a.count; }
 
@@ -35,15 +40,21 @@ DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
                                    AlertStore* store)
     : roster_(roster), bindings_(bindings), options_(options), geo_(geo), store_(store) {
   options_.Sanitize();
+  if (store_) {
+    if (const auto before = store_->RetiredBefore()) retired_before_ = *before;
+  }
   AddIdentityEvidence(events);
   if (store_) {
-    for (auto& [id, weight] : store_->EmittedAlerts()) emitted_[id] = weight;
+    for (auto& [id, e] : store_->EmittedAlerts()) {
+      if (e.window_start >= retired_before_) emitted_[id] = e;
+    }
     // Evidence from earlier runs: a restart continues rather than starting blind. Stored
     // evidence wins over what the identity events rebuilt above (it already contains them).
     for (const auto& [contractor, start, json] : store_->LoadEvidence()) {
       ContractorWindow w;
       const auto parsed = nlohmann::json::parse(json, nullptr, false);
-      if (!parsed.is_discarded() && FromJson(parsed, &w) && roster_->Find(contractor)) {
+      if (start >= retired_before_ && !parsed.is_discarded() && FromJson(parsed, &w) &&
+          roster_->Find(contractor)) {
         evidence_[contractor][start] = std::move(w);
       }
     }
@@ -53,7 +64,7 @@ DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
 void DivergenceEngine::AddIdentityEvidence(const std::vector<roster::IdentityEvent>& events) {
   // What the VPN gateway or SSO says is evidence too: the contractor was at that address then.
   for (const auto& e : events) {
-    if (!e.public_ip || !roster_->Find(e.contractor)) continue;
+    if (!e.public_ip || !roster_->Find(e.contractor) || e.ts < retired_before_) continue;
     ContractorWindow& w = WindowFor(e.contractor, e.ts);
     Egress(w, *e.public_ip, "identity event (" + e.source + ")", e.ts);
   }
@@ -90,8 +101,7 @@ GeoFact DivergenceEngine::Geo(const core::IpAddress& ip) {
 }
 
 ContractorWindow& DivergenceEngine::WindowFor(const std::string& contractor, core::TimeUs ts) {
-  const core::TimeUs start = (ts >= 0 ? ts / options_.window : (ts - options_.window + 1) / options_.window) *
-                             options_.window;
+  const core::TimeUs start = WindowStart(ts, options_.window);
   ContractorWindow& w = evidence_[contractor][start];
   if (w.flows == 0 && w.egress.empty() && w.first_ts == 0) {
     w.window_start = start;
@@ -168,6 +178,10 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
   const Attribution at = Attribute(f);
   if (!at.contractor) return;
   ++attributed_;
+  if (f.first_ts < retired_before_) {  // its window was retired: too late to count
+    ++late_;
+    return;
+  }
   const std::string& id = at.contractor->id;
   ContractorWindow& w = WindowFor(id, f.first_ts);
   if (w.seen_flows.count(f.id)) return;  // already counted (the same capture read again)
@@ -291,9 +305,9 @@ std::vector<Alert> DivergenceEngine::Evaluate(
         a->count = w.flows + w.egress.size() + w.remote.size() + w.colocated.size();
         const std::string aid = a->Id();
         auto it = emitted_.find(aid);
-        if (it != emitted_.end() && it->second >= Weight(*a)) continue;  // nothing new
+        if (it != emitted_.end() && it->second.weight >= Weight(*a)) continue;  // nothing new
         a->evidence["update"] = it != emitted_.end();
-        emitted_[aid] = Weight(*a);
+        emitted_[aid] = {Weight(*a), a->window_start};
         if (store_) store_->Record(*a);
         out.push_back(std::move(*a));
       }
@@ -312,6 +326,40 @@ std::vector<Alert> DivergenceEngine::Evaluate(
     store_->Commit();
   }
   return out;
+}
+
+std::size_t DivergenceEngine::Retire(core::TimeUs now) {
+  const core::TimeUs keep = options_.window + options_.off_hours_lookback;
+  if (now < std::numeric_limits<core::TimeUs>::min() + keep) return 0;
+  // Every window starting at or before `cutoff` ended `off_hours_lookback` ago or earlier.
+  const core::TimeUs cutoff = now - keep;
+  const core::TimeUs before = WindowStart(cutoff, options_.window) + options_.window;
+  if (before <= retired_before_) return 0;
+  retired_before_ = before;
+  std::size_t retired = 0;
+  if (store_) store_->Begin();
+  for (auto c = evidence_.begin(); c != evidence_.end();) {
+    auto& windows = c->second;
+    for (auto w = windows.begin(); w != windows.end() && w->first < retired_before_;) {
+      if (store_) store_->DeleteEvidence(c->first, w->first);
+      w = windows.erase(w);
+      ++retired;
+    }
+    c = windows.empty() ? evidence_.erase(c) : std::next(c);
+  }
+  std::erase_if(emitted_, [&](const auto& e) { return e.second.window_start < retired_before_; });
+  if (store_) {
+    store_->SetRetiredBefore(retired_before_);
+    store_->Commit();
+  }
+  retired_ += retired;
+  return retired;
+}
+
+std::size_t DivergenceEngine::windows() const {
+  std::size_t n = 0;
+  for (const auto& [id, windows] : evidence_) n += windows.size();
+  return n;
 }
 
 }  // namespace parallax::divergence

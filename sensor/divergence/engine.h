@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -51,7 +52,18 @@ class DivergenceEngine {
   void Rebind(const roster::Roster* roster, const roster::IdentityBindings* bindings,
               const std::vector<roster::IdentityEvent>& events);
 
+  // Retention, for a sensor that runs for months (the daemon calls it after each evaluation):
+  // a window that ended more than `off_hours_lookback` before `now` is evaluated no more and
+  // looked back at by no window still open, so it leaves memory and the store (its alerts stay
+  // in the store's history). Attributed flows and identity events older than the retired windows
+  // are counted as late and ignored. Without it evidence would grow by a window per contractor
+  // and day, each holding up to kMaxSeenFlows flow ids. Returns the windows retired.
+  std::size_t Retire(core::TimeUs now);
+
   std::uint64_t attributed_flows() const { return attributed_; }
+  std::uint64_t late_flows() const { return late_; }
+  std::uint64_t retired_windows() const { return retired_; }
+  std::size_t windows() const;  // evidence windows held, all contractors
 
   // Which contractor a flow belongs to and through which of its addresses (device or public
   // egress); contractor is null when none. Public for the forensics report (sensor/report/),
@@ -85,8 +97,12 @@ class DivergenceEngine {
   AlertStore* store_;
   // contractor id -> window start -> evidence
   std::map<std::string, std::map<core::TimeUs, ContractorWindow>> evidence_;
-  std::map<std::string, std::uint64_t> emitted_;  // alert id -> evidence count when emitted
+  std::map<std::string, EmittedAlert> emitted_;  // alert id -> weight when emitted, window
   std::uint64_t attributed_ = 0;
+  std::uint64_t late_ = 0;
+  std::uint64_t retired_ = 0;
+  // Windows starting before this were retired (none yet: the lowest time).
+  core::TimeUs retired_before_ = std::numeric_limits<core::TimeUs>::min();
 };
 
 }  // namespace parallax::divergence

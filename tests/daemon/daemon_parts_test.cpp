@@ -84,7 +84,7 @@ TEST_CASE("metrics render in the Prometheus text format with escaped labels") {
   w.fingerprints_by_kind["vpn"] = 2;
   m.workers = {w, w};
   m.captures.push_back({"eth\"1", {100, 7, 0, true}});
-  m.alerts_by_kind["location_mismatch"] = 1;
+  m.divergence.alerts_by_kind["location_mismatch"] = 1;
   parallax::sinks::SinkStats s;
   s.spool_records = 4;
   s.up = false;
