@@ -142,7 +142,8 @@ int RunGeo(const GeoOptions& o) {
         a.record.has_coordinates ? std::optional<double>(a.record.longitude) : std::nullopt;
     const auto offset = UtcOffsetFor(a.record.time_zone, lon, now);
     if (o.json) {
-      std::cout << ToJson(a, offset).dump() << "\n";
+      std::cout << ToJson(a, offset).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                << "\n";
     } else {
       PrintText(a, offset);
     }

@@ -142,7 +142,7 @@ int RunReport(ReportArgs& a, bool html_given) {
   const nlohmann::ordered_json json = report::ReportToJson(model, WallClockUtc());
 
   if (!a.json_path.empty()) {
-    if (auto s = WriteText(a.json_path, json.dump(2) + "\n"); !s.ok()) return fail(s.message(), 1);
+    if (auto s = WriteText(a.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !s.ok()) return fail(s.message(), 1);
   }
   if (html_given) {
     std::FILE* out = OpenOutput(a.flags.output, &st);

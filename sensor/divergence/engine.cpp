@@ -21,6 +21,13 @@ core::TimeUs WindowStart(core::TimeUs ts, core::TimeUs window) {
   return (ts >= 0 ? ts / window : (ts - window + 1) / window) * window;
 }
 
+// Evidence as stored JSON. Its strings come from outside (city and organisation names from
+// GeoIP databases and operator lists, relay names): invalid UTF-8 becomes U+FFFD rather than an
+// exception out of Evaluate (found by fuzz_divergence).
+std::string DumpEvidence(const ContractorWindow& w) {
+  return ToJson(w).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // How much evidence an alert rests on, to decide whether a re-evaluation is an update.
 std::uint64_t Weight(const Alert& a) { return a.count; }
 
@@ -321,7 +328,7 @@ std::vector<Alert> DivergenceEngine::Evaluate(
   if (before_commit && !out.empty()) before_commit(out);
   if (store_) {
     for (const auto& [id, windows] : evidence_) {
-      for (const auto& [start, w] : windows) store_->SaveEvidence(id, start, ToJson(w).dump());
+      for (const auto& [start, w] : windows) store_->SaveEvidence(id, start, DumpEvidence(w));
     }
     store_->Commit();
   }

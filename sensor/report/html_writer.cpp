@@ -143,7 +143,9 @@ core::Status WriteHtml(const nlohmann::ordered_json& report, const MapAssets& as
       "<noscript><p>This report draws its pictures with JavaScript; the data is in the "
       "report-data element of this file.</p></noscript></main>\n";
   page += "<script type=\"application/json\" id=\"report-data\">";
-  page += ForScriptJson(report.dump());
+  // Invalid UTF-8 (a city or relay name from a database, a roster name) becomes U+FFFD
+  // instead of an exception: the page is written whatever the strings hold.
+  page += ForScriptJson(report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   page += "</script>\n";
   if (assets.complete()) {
     page += "<script type=\"application/json\" id=\"world-data\">";

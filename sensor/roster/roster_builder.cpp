@@ -56,6 +56,23 @@ void RosterBuilder::Add(const RosterRecord& r) {
   c.source_line = r.line;
   std::string error;
 
+  // Text first: names and places travel into alerts, SIEMs and reports, which are UTF-8.
+  bool text_ok = true;
+  for (int f = 0; f < kValueFieldCount; ++f) {
+    const RawField& raw = r.fields[f];
+    if (!raw.present) continue;
+    for (const RawItem& item : raw.items) {
+      if (const auto at = InvalidUtf8At(item.text)) {
+        Problem(item.line ? item.line : LineOf(r, static_cast<Field>(f)),
+                FieldName(r, static_cast<Field>(f)),
+                "not valid UTF-8 (byte " + std::to_string(*at + 1) +
+                    " of the value); save the roster as UTF-8");
+        text_ok = false;
+      }
+    }
+  }
+  if (!text_ok) return;
+
   // Identity.
   c.id = Text(r, Field::kId);
   if (c.id.empty() && !r.at(Field::kId).invalid) {

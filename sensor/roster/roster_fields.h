@@ -50,4 +50,9 @@ bool IsCountryCode(const std::string& code, std::string* error);
 // ("zone.tab", "iso3166.tab") are refused.
 bool IsTimeZone(const std::string& name, std::string* error);
 
+// The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms,
+// surrogates or code points beyond U+10FFFF), or none. A roster saved as Latin-1 or Windows-1252
+// is refused with that position rather than carried into alerts and reports.
+std::optional<std::size_t> InvalidUtf8At(std::string_view text);
+
 }  // namespace parallax::roster

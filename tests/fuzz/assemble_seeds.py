@@ -7,11 +7,12 @@ Sources that are absent (build/scenarios before scripts/make-scenarios, data/*.m
 scripts/fetch-data) are skipped and said so. fuzz_packet_path's seeds come from captures
 (make_seeds.py), not from here. Targets whose first input byte selects a mode get that byte
 prepended (fuzz_roster: 0 CSV, 1 JSON, 2 YAML; fuzz_network_list: 0 operator list, 2 operator
-list with a default type, 1 curated table).
+list with a default type, 1 curated table). fuzz_divergence gets fixed pseudo-random inputs.
 """
 import glob
 import hashlib
 import os
+import random
 import re
 import subprocess
 import sys
@@ -90,6 +91,17 @@ def main():
             put(out, "fuzz_geoip_db", read(f), f)
         else:
             skipped.append(f"{f} (larger than {MAX_MMDB >> 20} MB)")
+    # fuzz_divergence reads its input through FuzzedDataProvider: no file format to seed from.
+    # Fixed pseudo-random inputs, one per flag combination (store, sensor location) and length,
+    # give it a start in every mode.
+
+    rng = random.Random(2026)
+    for flags in range(4):
+        for length in (64, 512, 4096):
+            put(out, "fuzz_divergence",
+                bytes([flags]) + bytes(rng.randrange(256) for _ in range(length)),
+                f"random-flags{flags}-{length}")
+
     if not os.path.isdir("build/scenarios"):
         skipped.append("build/scenarios (run scripts/make-scenarios)")
 

@@ -157,6 +157,21 @@ def main():
                f"torn map data: named with its byte position: {r.stderr.strip()[:200]!r}")
     else:
         print("skip torn-map-data case: data/report not fetched")
+
+    # An operator list saved as Latin-1 (provider names with a single-byte accent): the names
+    # reach the alerts and the page as U+FFFD, the report is still written (it once ended in
+    # std::terminate from the JSON serialiser).
+    latin1 = os.path.join(work, "networks-latin1.txt")
+    with open(os.path.join(d, "lists", "networks.txt"), "rb") as src, open(latin1, "wb") as dst:
+        for line in src.read().split(b"\n"):
+            dst.write(line + (b" \xe9" if line and not line.startswith(b"#") else b"") + b"\n")
+    latin_args = [a if a != os.path.join(d, "lists", "networks.txt") else latin1 for a in args]
+    r = subprocess.run([parallax, "report", os.path.join(d, "astrill.pcap"), *latin_args, "-o",
+                        html, "--json", js], capture_output=True, check=False)
+    body = open(js, "rb").read() if os.path.exists(js) else b""
+    expect(r.returncode == 0 and "Astrill \ufffd".encode() in body,
+           f"Latin-1 operator list: report written with U+FFFD (exit {r.returncode}, "
+           f"{r.stderr.decode('utf-8', 'replace').strip()[-200:]!r})")
     print(f"{len(FAILS)} failure(s)")
     return 1 if FAILS else 0
 

@@ -93,3 +93,17 @@ TEST_CASE("list cells split on ';', ',' and whitespace") {
   CHECK(SplitList("a;b, c\td  e") == std::vector<std::string>{"a", "b", "c", "d", "e"});
   CHECK(SplitList(" ;; ").empty());
 }
+
+TEST_CASE("UTF-8 validation") {
+  CHECK_FALSE(InvalidUtf8At("plain ASCII").has_value());
+  CHECK_FALSE(InvalidUtf8At("Ren\xc3\xa9" "e, \xe5\x8c\x97\xe4\xba\xac, \xf0\x9f\x92\xac").has_value());
+  CHECK(InvalidUtf8At("Ren\xe9" "e") == 3u);                 // Latin-1 e-acute
+  CHECK(InvalidUtf8At("ab\xc3") == 2u);                   // cut short
+  CHECK(InvalidUtf8At("\xc0\xaf") == 0u);                 // overlong '/'
+  CHECK(InvalidUtf8At("\xe0\x80\xaf") == 0u);            // overlong, 3 bytes
+  CHECK(InvalidUtf8At("x\xed\xa0\x80") == 1u);           // a UTF-16 surrogate
+  CHECK(InvalidUtf8At("\xf4\x90\x80\x80") == 0u);       // beyond U+10FFFF
+  CHECK(InvalidUtf8At("\xf4\x8f\xbf\xbf").has_value() == false);  // U+10FFFF itself
+  CHECK(InvalidUtf8At("\xe2\x82x") == 0u);               // bad continuation
+  CHECK(InvalidUtf8At("\xff") == 0u);
+}

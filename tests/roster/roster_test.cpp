@@ -248,6 +248,19 @@ TEST_CASE("bad.csv: every validation, with its line and column") {
   CHECK(FindProblem(problems, 4, "id")->message == "duplicate id 'b1' (first defined at line 3)");
 }
 
+TEST_CASE("a roster saved as Latin-1 is refused with the field and byte") {
+  auto p = LoadBad(kData + "/bad_latin1.csv");
+  CHECK(Positions(p) == std::vector<LineField>{{4, "name"}, {4, "claimed_city"}});
+  CHECK(p[0].message == "not valid UTF-8 (byte 4 of the value); save the roster as UTF-8");
+  CHECK(p[1].message == "not valid UTF-8 (byte 6 of the value); save the roster as UTF-8");
+
+  p = LoadBad(kData + "/bad_latin1.yaml");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].line == 9);
+  CHECK(p[0].field == "contractors[1].name");
+  CHECK(p[0].message == "not valid UTF-8 (byte 2 of the value); save the roster as UTF-8");
+}
+
 TEST_CASE("CSV header problems") {
   auto p = LoadBad(kData + "/bad_header.csv");
   CHECK(Positions(p) == std::vector<LineField>{{2, "name"}, {2, "egress_ip"}});
