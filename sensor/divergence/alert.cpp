@@ -19,6 +19,10 @@ const char* AlertKindName(AlertKind k) {
   return "unknown";
 }
 
+bool WorthUpdating(const EmittedAlert& before, const Alert& now) {
+  return now.severity < before.severity || now.count >= 2 * before.weight;
+}
+
 std::uint32_t SignatureId(AlertKind k) { return 9100001 + static_cast<std::uint32_t>(k); }
 
 std::string Alert::Id() const {

@@ -56,10 +56,17 @@ struct Alert {
   std::string Id() const;
 };
 
-// What is remembered of an alert once emitted: re-emitted only when its evidence outgrows this.
+// What is remembered of an alert once emitted.
 struct EmittedAlert {
-  std::uint64_t weight = 0;
+  std::uint64_t weight = 0;  // Alert::count then
   core::TimeUs window_start = 0;
+  int severity = 3;
 };
+
+// Whether an alert already emitted is worth emitting again, as an update with the same id: its
+// severity rose, or its evidence at least doubled. An active contractor's window gathers evidence
+// at every flow; emitting at every growth would send a SOC an update per evaluation (every 30 s
+// in the daemon) and fill a down sink's spool. Doubling gives a handful per window.
+bool WorthUpdating(const EmittedAlert& before, const Alert& now);
 
 }  // namespace parallax::divergence

@@ -38,6 +38,29 @@ core::Status AlertStore::Open(const std::string& path, std::unique_ptr<AlertStor
     sqlite3_free(err);
     return core::Status::Error(path + ": not a usable alert store: " + m);
   }
+  // Stores written before alerts kept their severity gain the column (a severity that rises is
+  // news: engine.cpp re-emits the alert). Old rows take the lowest, 3.
+  bool has_severity = false;
+  {
+    Stmt q;
+    if (sqlite3_prepare_v2(st->db_, "SELECT name FROM pragma_table_info('alerts')", -1, &q.s,
+                           nullptr) == SQLITE_OK) {
+      while (sqlite3_step(q.s) == SQLITE_ROW) {
+        const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0));
+        has_severity = has_severity || (name && std::string(name) == "severity");
+      }
+    }
+  }
+  if (!has_severity) {
+    Stmt q;
+    if (sqlite3_prepare_v2(st->db_,
+                           "ALTER TABLE alerts ADD COLUMN severity INTEGER NOT NULL DEFAULT 3", -1,
+                           &q.s, nullptr) != SQLITE_OK ||
+        sqlite3_step(q.s) != SQLITE_DONE) {
+      return core::Status::Error(path + ": not a usable alert store: " +
+                                 sqlite3_errmsg(st->db_));
+    }
+  }
   *out = std::move(st);
   return core::Status::Ok();
 }
@@ -47,14 +70,14 @@ AlertStore::~AlertStore() { sqlite3_close(db_); }
 std::map<std::string, EmittedAlert> AlertStore::EmittedAlerts() const {
   std::map<std::string, EmittedAlert> out;
   Stmt q;
-  if (sqlite3_prepare_v2(db_, "SELECT id, weight, window_start FROM alerts", -1, &q.s,
+  if (sqlite3_prepare_v2(db_, "SELECT id, weight, window_start, severity FROM alerts", -1, &q.s,
                          nullptr) != SQLITE_OK) {
     return out;
   }
   while (sqlite3_step(q.s) == SQLITE_ROW) {
     const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0));
     out[id ? id : ""] = {static_cast<std::uint64_t>(sqlite3_column_int64(q.s, 1)),
-                         sqlite3_column_int64(q.s, 2)};
+                         sqlite3_column_int64(q.s, 2), sqlite3_column_int(q.s, 3)};
   }
   return out;
 }
@@ -62,10 +85,11 @@ std::map<std::string, EmittedAlert> AlertStore::EmittedAlerts() const {
 void AlertStore::Record(const Alert& a) {
   Stmt q;
   const char* sql =
-      "INSERT INTO alerts (id, contractor, kind, window_start, weight, times_emitted, explanation)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)"
+      "INSERT INTO alerts (id, contractor, kind, window_start, weight, times_emitted, explanation,"
+      " severity) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"
       " ON CONFLICT(id) DO UPDATE SET weight = excluded.weight,"
-      " times_emitted = times_emitted + 1, explanation = excluded.explanation";
+      " times_emitted = times_emitted + 1, explanation = excluded.explanation,"
+      " severity = excluded.severity";
   if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
     ++errors_;
     return;
@@ -77,6 +101,7 @@ void AlertStore::Record(const Alert& a) {
   sqlite3_bind_int64(q.s, 4, a.window_start);
   sqlite3_bind_int64(q.s, 5, static_cast<sqlite3_int64>(a.count));
   sqlite3_bind_text(q.s, 6, a.explanation.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(q.s, 7, a.severity);
   if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
 }
 

@@ -28,9 +28,6 @@ std::string DumpEvidence(const ContractorWindow& w) {
   return ToJson(w).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// How much evidence an alert rests on, to decide whether a re-evaluation is an update.
-std::uint64_t Weight(const Alert& a) { return a.count; }
-
 }  // namespace
 
 void DivergenceOptions::Sanitize() {
@@ -312,9 +309,9 @@ std::vector<Alert> DivergenceEngine::Evaluate(
         a->count = w.flows + w.egress.size() + w.remote.size() + w.colocated.size();
         const std::string aid = a->Id();
         auto it = emitted_.find(aid);
-        if (it != emitted_.end() && it->second.weight >= Weight(*a)) continue;  // nothing new
+        if (it != emitted_.end() && !WorthUpdating(it->second, *a)) continue;
         a->evidence["update"] = it != emitted_.end();
-        emitted_[aid] = {Weight(*a), a->window_start};
+        emitted_[aid] = {a->count, a->window_start, a->severity};
         if (store_) store_->Record(*a);
         out.push_back(std::move(*a));
       }

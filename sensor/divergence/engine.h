@@ -41,8 +41,8 @@ class DivergenceEngine {
 
   void OnFlow(const core::Flow& flow, const std::vector<analyzers::Fingerprint>& fingerprints);
   // Alerts due: with `final`, every window; otherwise windows that ended before `now`. An alert
-  // already emitted (this run or, with a store, an earlier one) is returned again only when its
-  // evidence grew, as an update with the same id.
+  // already emitted (this run or, with a store, an earlier one) is returned again only when
+  // WorthUpdating (severity rose, evidence doubled), as an update with the same id.
   // `before_commit`, when given, receives the alerts before the store records them as emitted:
   // the daemon spools them there, so a crash between the two repeats an alert, never loses one.
   std::vector<Alert> Evaluate(core::TimeUs now, bool final,

@@ -1,10 +1,12 @@
-// Evidence retention (DivergenceEngine::Retire): a daemon that runs for months holds a bounded
-// number of windows, late flows are counted and ignored, and a restart on the same store neither
-// resurrects retired windows nor repeats an alert.
+// The life of evidence and alerts in a long-running engine: retention (Retire) holds a bounded
+// number of windows, late flows are counted and ignored, a restart on the same store neither
+// resurrects retired windows nor repeats an alert, updates come at doubling or rising severity,
+// and an older store gains the severity column in place.
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "sensor/divergence/alert_store.h"
@@ -156,6 +158,58 @@ TEST_CASE("a restart on the same store keeps retention and does not repeat alert
   }
   CHECK(engine.late_flows() == 4);
   CHECK(engine.Evaluate(kT0 + 12 * kDay - 1, true).empty());
+}
+
+TEST_CASE("an alert is updated when its severity rises or its evidence doubles") {
+  Alert now;
+  now.severity = 2;
+  now.count = 7;
+  CHECK_FALSE(WorthUpdating({4, 0, 2}, now));  // grew, not doubled
+  now.count = 8;
+  CHECK(WorthUpdating({4, 0, 2}, now));        // doubled
+  now.count = 5;
+  CHECK(WorthUpdating({4, 0, 3}, now));        // severity 3 -> 2
+  now.severity = 3;
+  CHECK_FALSE(WorthUpdating({4, 0, 2}, now));  // severity fell: not news
+}
+
+TEST_CASE("a window gathering evidence at every evaluation is updated when it doubles") {
+  roster::Roster roster;
+  roster.Add(Contractor());
+  roster::IdentityBindings bindings;
+  DivergenceEngine engine(&roster, &bindings, {}, DivergenceOptions(), nullptr, nullptr);
+  std::vector<std::uint64_t> emitted_counts;
+  for (int i = 0; i < 40; ++i) {  // one more remote session per evaluation, all in one window
+    engine.OnFlow(DeviceFlow(kT0 + i * 60'000'000LL, 500 + i), RemoteSession());
+    for (const auto& a : engine.Evaluate(kT0 + i * 60'000'000LL + 1, true)) {
+      emitted_counts.push_back(a.count);
+    }
+  }
+  // Weight = flows + egress + remote sessions (listed up to 16) + colocated: 2, 4, ... 32, 33 ...
+  // 56. Emitted at the first and at each doubling: 2, 4, 8, 16, 32 (not 39 times).
+  CHECK(emitted_counts == std::vector<std::uint64_t>{2, 4, 8, 16, 32});
+}
+
+TEST_CASE("a store written before severities were kept is upgraded in place") {
+  TempStore tmp;
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(tmp.path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE alerts (id TEXT PRIMARY KEY, contractor TEXT NOT NULL,"
+                       " kind TEXT NOT NULL, window_start INTEGER NOT NULL, weight INTEGER NOT NULL,"
+                       " times_emitted INTEGER NOT NULL, explanation TEXT NOT NULL);"
+                       "INSERT INTO alerts VALUES ('a1', 'c1', 'off_hours', 0, 9, 1, 'x');",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  std::unique_ptr<AlertStore> store;
+  REQUIRE(AlertStore::Open(tmp.path, &store).ok());
+  const auto emitted = store->EmittedAlerts();
+  REQUIRE(emitted.count("a1") == 1);
+  CHECK(emitted.at("a1").weight == 9);
+  CHECK(emitted.at("a1").severity == 3);
+  store.reset();
+  REQUIRE(AlertStore::Open(tmp.path, &store).ok());  // the second open finds the column
+  CHECK(store->EmittedAlerts().size() == 1);
 }
 
 }  // namespace parallax::divergence
