@@ -258,6 +258,11 @@ def test_e2e(scen, expected):
                    "parallax_process_resident_memory_bytes"):
         if family not in metrics:
             fail(f"/metrics lacks {family}")
+    # Evidence retention: today's windows are held, nothing is late (the replay is live traffic).
+    windows, late = daemon.metric("parallax_evidence_windows"), daemon.metric("parallax_late_flows_total")
+    if not windows or late != 0:
+        fail(f"evidence windows {windows}, late flows {late}: expected some windows, none late")
+    print(f"  evidence windows held: {windows:.0f}, late flows: {late:.0f}")
     daemon.stop()
     time.sleep(0.5)
     recv.stop()
