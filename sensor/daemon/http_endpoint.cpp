@@ -13,6 +13,21 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+// Compares the Authorization header with the expected one in time that depends on the lengths
+// only, not on where they first differ (no timing oracle for the token, byte by byte).
+bool SameSecret(std::string_view given, std::string_view expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    diff |= static_cast<unsigned char>(expected[i]) ^
+            static_cast<unsigned char>(i < given.size() ? given[i] : 0);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
 struct HttpEndpoint::State : std::enable_shared_from_this<HttpEndpoint::State> {
   explicit State(asio::io_context& io) : acceptor(io) {}
   tcp::acceptor acceptor;
@@ -57,7 +72,7 @@ struct HttpEndpoint::State : std::enable_shared_from_this<HttpEndpoint::State> {
     res->set(http::field::content_type, "text/plain; charset=utf-8");
     if (!token.empty()) {
       const auto auth = req[http::field::authorization];
-      if (auth != "Bearer " + token) {
+      if (!SameSecret(std::string_view(auth.data(), auth.size()), "Bearer " + token)) {
         res->result(http::status::unauthorized);
         res->set(http::field::www_authenticate, "Bearer");
         res->body() = "unauthorized\n";
