@@ -186,7 +186,7 @@ std::vector<analyzers::Fingerprint> MakeFingerprints(FuzzedDataProvider& in) {
       rc.role_basis = in.ConsumeRandomLengthString(40);
       rc.relayed = in.ConsumeBool();
       rc.relay = in.ConsumeRandomLengthString(20);
-      rc.duration_s = in.ConsumeFloatingPoint<double>();  // any double: NaN and inf too
+      rc.duration_s = in.ConsumeFloatingPoint<double>();  // any finite double, huge or negative
       rc.input_events_per_min = in.ConsumeFloatingPoint<double>();
       rc.screen_bytes = in.ConsumeIntegral<std::uint32_t>();
       rc.input_bytes = in.ConsumeIntegral<std::uint16_t>();
