@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <functional>
+
 namespace parallax::divergence {
 namespace {
 
@@ -82,43 +84,45 @@ std::map<std::string, EmittedAlert> AlertStore::EmittedAlerts() const {
   return out;
 }
 
-void AlertStore::Record(const Alert& a) {
+// Every write: prepare, bind, step; a failure is counted (errors()), never thrown.
+void AlertStore::Write(const char* sql, const std::function<void(sqlite3_stmt*)>& bind) {
   Stmt q;
+  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
+    ++errors_;
+    return;
+  }
+  if (bind) bind(q.s);
+  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+}
+
+void AlertStore::Record(const Alert& a) {
   const char* sql =
       "INSERT INTO alerts (id, contractor, kind, window_start, weight, times_emitted, explanation,"
       " severity) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)"
       " ON CONFLICT(id) DO UPDATE SET weight = excluded.weight,"
       " times_emitted = times_emitted + 1, explanation = excluded.explanation,"
       " severity = excluded.severity";
-  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
-    ++errors_;
-    return;
-  }
   const std::string id = a.Id();
-  sqlite3_bind_text(q.s, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(q.s, 2, a.contractor_id.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(q.s, 3, AlertKindName(a.kind), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(q.s, 4, a.window_start);
-  sqlite3_bind_int64(q.s, 5, static_cast<sqlite3_int64>(a.count));
-  sqlite3_bind_text(q.s, 6, a.explanation.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(q.s, 7, a.severity);
-  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+  Write(sql, [&](sqlite3_stmt* q) {
+    sqlite3_bind_text(q, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, a.contractor_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 3, AlertKindName(a.kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, a.window_start);
+    sqlite3_bind_int64(q, 5, static_cast<sqlite3_int64>(a.count));
+    sqlite3_bind_text(q, 6, a.explanation.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 7, a.severity);
+  });
 }
 
 void AlertStore::SaveEvidence(const std::string& contractor, core::TimeUs window_start,
                               const std::string& json) {
-  Stmt q;
-  const char* sql =
-      "INSERT INTO evidence (contractor, window_start, json) VALUES (?1, ?2, ?3)"
-      " ON CONFLICT(contractor, window_start) DO UPDATE SET json = excluded.json";
-  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
-    ++errors_;
-    return;
-  }
-  sqlite3_bind_text(q.s, 1, contractor.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(q.s, 2, window_start);
-  sqlite3_bind_text(q.s, 3, json.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+  Write("INSERT INTO evidence (contractor, window_start, json) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT(contractor, window_start) DO UPDATE SET json = excluded.json",
+        [&](sqlite3_stmt* q) {
+          sqlite3_bind_text(q, 1, contractor.c_str(), -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64(q, 2, window_start);
+          sqlite3_bind_text(q, 3, json.c_str(), -1, SQLITE_TRANSIENT);
+        });
 }
 
 std::vector<std::tuple<std::string, core::TimeUs, std::string>> AlertStore::LoadEvidence() const {
@@ -137,28 +141,17 @@ std::vector<std::tuple<std::string, core::TimeUs, std::string>> AlertStore::Load
 }
 
 void AlertStore::DeleteEvidence(const std::string& contractor, core::TimeUs window_start) {
-  Stmt q;
-  if (sqlite3_prepare_v2(db_, "DELETE FROM evidence WHERE contractor = ?1 AND window_start = ?2",
-                         -1, &q.s, nullptr) != SQLITE_OK) {
-    ++errors_;
-    return;
-  }
-  sqlite3_bind_text(q.s, 1, contractor.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(q.s, 2, window_start);
-  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+  Write("DELETE FROM evidence WHERE contractor = ?1 AND window_start = ?2",
+        [&](sqlite3_stmt* q) {
+          sqlite3_bind_text(q, 1, contractor.c_str(), -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64(q, 2, window_start);
+        });
 }
 
 void AlertStore::SetRetiredBefore(core::TimeUs ts) {
-  Stmt q;
-  const char* sql =
-      "INSERT INTO retention (id, retired_before) VALUES (1, ?1)"
-      " ON CONFLICT(id) DO UPDATE SET retired_before = excluded.retired_before";
-  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) {
-    ++errors_;
-    return;
-  }
-  sqlite3_bind_int64(q.s, 1, ts);
-  if (sqlite3_step(q.s) != SQLITE_DONE) ++errors_;
+  Write("INSERT INTO retention (id, retired_before) VALUES (1, ?1)"
+        " ON CONFLICT(id) DO UPDATE SET retired_before = excluded.retired_before",
+        [&](sqlite3_stmt* q) { sqlite3_bind_int64(q, 1, ts); });
 }
 
 std::optional<core::TimeUs> AlertStore::RetiredBefore() const {
@@ -174,19 +167,7 @@ std::optional<core::TimeUs> AlertStore::RetiredBefore() const {
 // One transaction per evaluation: all of it lands, or none (a crash mid-way loses no old state).
 // Prepared statements like every other query (nothing here takes input, but one rule is simpler
 // to check than exceptions to it).
-void AlertStore::Begin() {
-  Stmt q;
-  if (sqlite3_prepare_v2(db_, "BEGIN IMMEDIATE", -1, &q.s, nullptr) != SQLITE_OK ||
-      sqlite3_step(q.s) != SQLITE_DONE) {
-    ++errors_;
-  }
-}
-void AlertStore::Commit() {
-  Stmt q;
-  if (sqlite3_prepare_v2(db_, "COMMIT", -1, &q.s, nullptr) != SQLITE_OK ||
-      sqlite3_step(q.s) != SQLITE_DONE) {
-    ++errors_;
-  }
-}
+void AlertStore::Begin() { Write("BEGIN IMMEDIATE"); }
+void AlertStore::Commit() { Write("COMMIT"); }
 
 }  // namespace parallax::divergence

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "sensor/divergence/alert.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace parallax::divergence {
 
@@ -47,6 +49,7 @@ class AlertStore {
 
  private:
   AlertStore() = default;
+  void Write(const char* sql, const std::function<void(sqlite3_stmt*)>& bind = {});
   sqlite3* db_ = nullptr;
   std::string path_;
   std::uint64_t errors_ = 0;
