@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sensor/core/time.h"
+#include "sensor/policy/policy.h"
 
 namespace parallax::divergence {
 
@@ -51,9 +52,19 @@ struct Alert {
   std::string src_ip, dest_ip;
   int src_port = -1, dest_port = -1;
   std::string proto;
+  // What the finding is about (egress, controller, hosted desktop), for suppression rules.
+  std::vector<policy::Subject> subjects;
 
   // Stable across runs and restarts: contractor, kind and window (SIEMs de-duplicate on it).
   std::string Id() const;
+};
+
+// A finding a suppression rule held back: evaluated and counted, not emitted.
+struct SuppressedFinding {
+  Alert alert;
+  std::string rule_id;
+  std::string reason;
+  std::string who;
 };
 
 // What is remembered of an alert once emitted.

@@ -5,6 +5,12 @@
 
 namespace parallax::divergence {
 
+const policy::SanctionedNetwork* DetectionContext::Sanctioned(const GeoFact& g) const {
+  if (!policy) return nullptr;
+  const auto ip = core::IpAddress::Parse(g.ip);
+  return ip ? policy->Sanctioned(*ip, g.asn) : nullptr;
+}
+
 Alert NewAlert(AlertKind kind, const DetectionContext& ctx) {
   Alert a;
   a.kind = kind;

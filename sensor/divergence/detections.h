@@ -24,6 +24,10 @@ struct DetectionContext {
   std::vector<const ContractorWindow*> lookback;
   // This window: public egress address -> contractors seen behind it.
   const std::map<std::string, std::set<std::string>>& egress_contractors;
+  // The SOC's policy; null when none.
+  const policy::Policy* policy = nullptr;
+  // The sanctioned network an address belongs to (the company's own infrastructure), or null.
+  const policy::SanctionedNetwork* Sanctioned(const GeoFact& g) const;
 };
 
 std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx);

@@ -288,7 +288,7 @@ std::vector<Alert> DivergenceEngine::Evaluate(
       for (const auto& [s2, w2] : windows) {
         if (s2 <= start && s2 + options_.off_hours_lookback > start) lookback.push_back(&w2);
       }
-      DetectionContext ctx{*c, w, options_, end, lookback, sharing[start]};
+      DetectionContext ctx{*c, w, options_, end, lookback, sharing[start], policy_};
       std::vector<Alert> found;
       for (auto detect : {DetectLocationMismatch, DetectAnonymizedEgress, DetectLatencyInconsistent,
                           DetectRemoteControlledDevice, DetectColocatedDesktop, DetectSharedEgress,
@@ -308,6 +308,19 @@ std::vector<Alert> DivergenceEngine::Evaluate(
         std::optional<Alert> a = std::move(alert);
         a->count = w.flows + w.egress.size() + w.remote.size() + w.colocated.size();
         const std::string aid = a->Id();
+        if (const policy::Suppression* rule =
+                policy_ ? policy_->Suppressing(a->contractor_id, AlertKindName(a->kind),
+                                               a->subjects, a->last_seen)
+                        : nullptr) {
+          // Held back: the evidence stays, the finding is counted and shown, nothing is sent.
+          auto sw = suppressed_weight_.find(aid);
+          if (sw == suppressed_weight_.end() || WorthUpdating(sw->second, *a)) {
+            ++suppressed_total_;
+            suppressed_weight_[aid] = {a->count, a->window_start, a->severity};
+          }
+          suppressed_[aid] = {*a, rule->id, rule->reason, rule->who};
+          continue;
+        }
         auto it = emitted_.find(aid);
         if (it != emitted_.end() && !WorthUpdating(it->second, *a)) continue;
         a->evidence["update"] = it != emitted_.end();
@@ -352,6 +365,10 @@ std::size_t DivergenceEngine::Retire(core::TimeUs now) {
     c = windows.empty() ? evidence_.erase(c) : std::next(c);
   }
   std::erase_if(emitted_, [&](const auto& e) { return e.second.window_start < retired_before_; });
+  std::erase_if(suppressed_weight_,
+                [&](const auto& e) { return e.second.window_start < retired_before_; });
+  std::erase_if(suppressed_,
+                [&](const auto& e) { return e.second.alert.window_start < retired_before_; });
   if (store_) {
     store_->SetRetiredBefore(retired_before_);
     store_->Commit();

@@ -60,6 +60,15 @@ class DivergenceEngine {
   // and day, each holding up to kMaxSeenFlows flow ids. Returns the windows retired.
   std::size_t Retire(core::TimeUs now);
 
+  // The SOC's policy (sanctioned networks, suppressions); may be null, must outlive the engine
+  // or the next SetPolicy. Read at every evaluation, so a reload applies to evidence already held.
+  void SetPolicy(const policy::Policy* policy) { policy_ = policy; }
+  // Findings held back by a suppression rule, by alert id (the latest evaluation's version).
+  const std::map<std::string, SuppressedFinding>& suppressed() const { return suppressed_; }
+  // Evaluations at which a finding was suppressed (a finding counts again when it would have
+  // been emitted again: severity rose or evidence doubled).
+  std::uint64_t suppressed_total() const { return suppressed_total_; }
+
   std::uint64_t attributed_flows() const { return attributed_; }
   std::uint64_t late_flows() const { return late_; }
   std::uint64_t retired_windows() const { return retired_; }
@@ -95,6 +104,10 @@ class DivergenceEngine {
   DivergenceOptions options_;
   GeoNetworkIntel* geo_;
   AlertStore* store_;
+  const policy::Policy* policy_ = nullptr;
+  std::map<std::string, SuppressedFinding> suppressed_;
+  std::map<std::string, EmittedAlert> suppressed_weight_;  // alert id -> weight when last counted
+  std::uint64_t suppressed_total_ = 0;
   // contractor id -> window start -> evidence
   std::map<std::string, std::map<core::TimeUs, ContractorWindow>> evidence_;
   std::map<std::string, EmittedAlert> emitted_;  // alert id -> weight when emitted, window
