@@ -1,7 +1,8 @@
 // anonymized_egress: the contractor's public egress is a VPN provider, a Tor exit, a proxy or a
 // hosting network (where commercial VPN exits and rented desktops live: Astrill's exits sit in
 // ordinary hosting networks, so "a home worker in a datacenter" is the tell whether or not a list
-// names the provider).
+// names the provider). Sanctioned networks (the company's own cloud ranges and VPN concentrators,
+// policy) are not anonymizers.
 #include "sensor/divergence/detections.h"
 
 namespace parallax::divergence {
@@ -10,6 +11,7 @@ std::optional<Alert> DetectAnonymizedEgress(const DetectionContext& ctx) {
   const EgressEvidence* hit = nullptr;
   int hit_rank = 0;
   for (const auto& [ip, e] : ctx.window.egress) {
+    if (ctx.Sanctioned(e.geo)) continue;  // the company's own cloud or concentrator
     const std::string& t = e.geo.network_type;
     // Rank: a named anonymizer beats a hosting network.
     const int rank = (t == "tor_exit" || t == "vpn" || t == "proxy") ? 2 : (t == "hosting" ? 1 : 0);
@@ -42,6 +44,8 @@ std::optional<Alert> DetectAnonymizedEgress(const DetectionContext& ctx) {
   a.evidence["decided_by"] = g.network_source;
   a.evidence["seen_by"] = hit->how;
   a.evidence["flows"] = hit->community_ids;
+  a.evidence["days_seen"] = ctx.WindowsWith(g.ip);
+  a.subjects = {SubjectOf(g)};
   a.mitre = {{"T1090", "Proxy"}, {"T1133", "External Remote Services"}};
   if (!hit->community_ids.empty()) a.community_id = hit->community_ids.front();
   return a;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -9,6 +10,38 @@ const policy::SanctionedNetwork* DetectionContext::Sanctioned(const GeoFact& g) 
   if (!policy) return nullptr;
   const auto ip = core::IpAddress::Parse(g.ip);
   return ip ? policy->Sanctioned(*ip, g.asn) : nullptr;
+}
+
+RttEvidence DetectionContext::RttOver(const std::string& egress_ip) const {
+  RttEvidence r;
+  for (const ContractorWindow* w : lookback) {
+    auto it = w->egress.find(egress_ip);
+    if (it == w->egress.end() || it->second.rtt_ms.empty()) continue;
+    ++r.windows;
+    r.samples_ms.insert(r.samples_ms.end(), it->second.rtt_ms.begin(), it->second.rtt_ms.end());
+  }
+  std::sort(r.samples_ms.begin(), r.samples_ms.end());
+  if (r.samples_ms.size() > kMaxRttSamples) r.samples_ms.resize(kMaxRttSamples);
+  r.enough = static_cast<int>(r.samples_ms.size()) >= options.min_rtt_samples;
+  return r;
+}
+
+int DetectionContext::WindowsWith(const std::string& egress_ip) const {
+  int n = 0;
+  for (const ContractorWindow* w : lookback) n += w->egress.count(egress_ip) ? 1 : 0;
+  return n;
+}
+
+policy::Subject SubjectOf(const GeoFact& g) {
+  policy::Subject s;
+  if (const auto ip = core::IpAddress::Parse(g.ip)) s.ip = *ip;
+  s.asn = g.asn;
+  return s;
+}
+
+std::string Where(const GeoFact& g) {
+  if (g.city.empty()) return g.country;
+  return g.country.empty() ? g.city : g.city + ", " + g.country;
 }
 
 Alert NewAlert(AlertKind kind, const DetectionContext& ctx) {

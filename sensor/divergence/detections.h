@@ -1,5 +1,6 @@
-// The seven detections. Each looks at one contractor's evidence in one window and returns at
-// most one alert; each lives in its own file with its thresholds explained (docs/detections.md).
+// The seven detections. Each looks at one contractor's evidence in one window (and, where
+// evidence builds over days, at their earlier windows in the look-back) and returns at most one
+// alert; each lives in its own file with its thresholds explained (docs/detections.md).
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 #include "sensor/divergence/alert.h"
 #include "sensor/divergence/divergence_options.h"
 #include "sensor/divergence/evidence.h"
+#include "sensor/divergence/rtt_judgement.h"
 #include "sensor/roster/roster.h"
 
 namespace parallax::divergence {
@@ -20,7 +22,7 @@ struct DetectionContext {
   const ContractorWindow& window;
   const DivergenceOptions& options;
   core::TimeUs window_end;
-  // The contractor's windows within the off-hours lookback (including this one).
+  // The contractor's windows within the evidence look-back (this one last, oldest first).
   std::vector<const ContractorWindow*> lookback;
   // This window: public egress address -> contractors seen behind it.
   const std::map<std::string, std::set<std::string>>& egress_contractors;
@@ -28,6 +30,10 @@ struct DetectionContext {
   const policy::Policy* policy = nullptr;
   // The sanctioned network an address belongs to (the company's own infrastructure), or null.
   const policy::SanctionedNetwork* Sanctioned(const GeoFact& g) const;
+  // The handshake RTTs to one egress address over the look-back.
+  RttEvidence RttOver(const std::string& egress_ip) const;
+  // Windows of the look-back in which the contractor used this egress address.
+  int WindowsWith(const std::string& egress_ip) const;
 };
 
 std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx);
@@ -43,5 +49,9 @@ Alert NewAlert(AlertKind kind, const DetectionContext& ctx);
 nlohmann::ordered_json GeoJson(const GeoFact& g);
 nlohmann::ordered_json ClaimedJson(const roster::Contractor& c);
 std::string Km(double km);  // "8,123 km"
+// What a finding is about, for suppression rules: the address and ASN of a geolocated party.
+policy::Subject SubjectOf(const GeoFact& g);
+// "Chicago, US" (or the country alone).
+std::string Where(const GeoFact& g);
 
 }  // namespace parallax::divergence

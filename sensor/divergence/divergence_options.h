@@ -31,11 +31,18 @@ struct DivergenceOptions {
   // Expected ceiling: distance x poor-path stretch 2.0 / 100 plus a fixed allowance for
   // last-mile (DSL/cable/Wi-Fi), queuing and the sensor's own hop; above it there is an extra leg.
   double last_mile_allowance_ms = 30;
+  // Mobile carriers add radio access delay (LTE/5G scheduling, 20-60 ms even at the minimum)
+  // on top of the last mile: an honest worker on a phone's hotspot is not a relay.
+  double mobile_allowance_ms = 40;
   // Minimum handshakes before the minimum RTT is trusted (queues only add delay: the minimum of
-  // several converges on the path's propagation delay).
+  // several converges on the path's propagation delay). Counted over the evidence look-back, so
+  // a contractor who connects twice a day is judged after the second day.
   int min_rtt_samples = 3;
 
   // remote_controlled_device: a controller in another country than the claimed one is severe.
+  // A meeting's screen share counts as remote control only when it lasts this long (a working
+  // day: the 8-hour shares of the laptop-farm cases; calls of 1-3 hours are ordinary work).
+  double meeting_workday_s = 6 * 3600;
   // shared_egress: more distinct contractors than this behind one public address in a window.
   int max_contractors_per_egress = 1;
 
@@ -46,8 +53,17 @@ struct DivergenceOptions {
   double off_hours_min_share = 0.7;
   double off_hours_claimed_max_share = 0.5;
   int off_hours_min_shift_h = 3;
-  // Working days span several windows: the hours histogram looks back this far.
-  core::TimeUs off_hours_lookback = core::Seconds(7 * 24 * 3600);
+  // Evidence builds over days: RTT minima, the hours histogram, egress history and remote-control
+  // sessions are judged over the contractor's windows within this look-back (a working week and
+  // its weekend). Windows older than this are retired (DivergenceEngine::Retire).
+  core::TimeUs evidence_lookback = core::Seconds(7 * 24 * 3600);
+
+  // colocated_desktop "the hosted session carries the working day": a graphical session to a
+  // hosted machine lasting at least this long while the device opens fewer than
+  // `colocated_idle_flows_per_hour` other connections per hour of that session (a laptop in use
+  // opens hundreds: DNS, mail, chat, updates; a thin client driving a remote desktop, a handful).
+  double colocated_workday_s = 4 * 3600;
+  double colocated_idle_flows_per_hour = 20;
 
   void Sanitize();
 };

@@ -255,6 +255,7 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
       c.host_ip = rc.controlled.ToString();
       c.host = Geo(rc.controlled);
       c.how = "colocated_desktop fingerprint: " + rc.role_basis;
+      c.duration_s = rc.duration_s;
       c.ts = f.first_ts;
       c.community_id = f.CommunityId();
       w.colocated.push_back(std::move(c));
@@ -267,14 +268,30 @@ std::vector<Alert> DivergenceEngine::Evaluate(
     const std::function<void(const std::vector<Alert>&)>& before_commit) {
   std::vector<Alert> out;
   if (store_) store_->Begin();
-  // Public address -> contractors, per window (for shared_egress).
-  std::map<core::TimeUs, std::map<std::string, std::set<std::string>>> sharing;
-  // Identity events alone (a window with no traffic of the contractor) only attribute; they do
-  // not accuse: the capture being read may cover other people's time.
+  // Public address -> contractors, per window (for shared_egress). Identity events alone (a
+  // window with no traffic of the contractor) do not accuse: the capture being read may cover
+  // other people's time. They count when the address they name carries traffic in that window:
+  // two people signed in from one address whose flows the wire cannot tell apart.
+  std::map<core::TimeUs, std::set<std::string>> active;  // addresses with traffic, per window
   for (const auto& [id, windows] : evidence_) {
     for (const auto& [start, w] : windows) {
-      if (w.flows == 0) continue;
-      for (const auto& [ip, e] : w.egress) sharing[start][ip].insert(id);
+      for (const auto& [ip, e] : w.egress) {
+        if (e.flows > 0) active[start].insert(ip);
+      }
+    }
+  }
+  std::map<core::TimeUs, std::map<std::string, std::set<std::string>>> sharing;
+  std::set<std::pair<std::string, core::TimeUs>> identity_only;  // windows known from the log
+  for (const auto& [id, windows] : evidence_) {
+    for (const auto& [start, w] : windows) {
+      for (const auto& [ip, e] : w.egress) {
+        if (w.flows > 0) {
+          sharing[start][ip].insert(id);
+        } else if (active[start].count(ip)) {
+          sharing[start][ip].insert(id);
+          identity_only.insert({id, start});
+        }
+      }
     }
   }
   for (const auto& [id, windows] : evidence_) {
@@ -283,16 +300,22 @@ std::vector<Alert> DivergenceEngine::Evaluate(
     for (const auto& [start, w] : windows) {
       const core::TimeUs end = start + options_.window;
       if (!final && end > now) continue;
-      if (w.flows == 0) continue;
+      // A window known only from identity events is judged for shared egress alone.
+      const bool log_only = w.flows == 0;
+      if (log_only && !identity_only.count({id, start})) continue;
       std::vector<const ContractorWindow*> lookback;
       for (const auto& [s2, w2] : windows) {
-        if (s2 <= start && s2 + options_.off_hours_lookback > start) lookback.push_back(&w2);
+        if (s2 <= start && s2 + options_.evidence_lookback > start) lookback.push_back(&w2);
       }
       DetectionContext ctx{*c, w, options_, end, lookback, sharing[start], policy_};
       std::vector<Alert> found;
-      for (auto detect : {DetectLocationMismatch, DetectAnonymizedEgress, DetectLatencyInconsistent,
-                          DetectRemoteControlledDevice, DetectColocatedDesktop, DetectSharedEgress,
-                          DetectOffHours}) {
+      using Detection = std::optional<Alert> (*)(const DetectionContext&);
+      static constexpr Detection kAll[] = {
+          DetectLocationMismatch,       DetectAnonymizedEgress, DetectLatencyInconsistent,
+          DetectRemoteControlledDevice, DetectColocatedDesktop, DetectSharedEgress,
+          DetectOffHours};
+      for (Detection detect : kAll) {
+        if (log_only && detect != DetectSharedEgress) continue;
         if (std::optional<Alert> a = detect(ctx)) found.push_back(std::move(*a));
       }
       // A remote session on a desktop that is itself hosted is the colocated-desktop case: one
@@ -346,9 +369,9 @@ std::vector<Alert> DivergenceEngine::Evaluate(
 }
 
 std::size_t DivergenceEngine::Retire(core::TimeUs now) {
-  const core::TimeUs keep = options_.window + options_.off_hours_lookback;
+  const core::TimeUs keep = options_.window + options_.evidence_lookback;
   if (now < std::numeric_limits<core::TimeUs>::min() + keep) return 0;
-  // Every window starting at or before `cutoff` ended `off_hours_lookback` ago or earlier.
+  // Every window starting at or before `cutoff` ended `evidence_lookback` ago or earlier.
   const core::TimeUs cutoff = now - keep;
   const core::TimeUs before = WindowStart(cutoff, options_.window) + options_.window;
   if (before <= retired_before_) return 0;

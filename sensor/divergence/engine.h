@@ -53,7 +53,7 @@ class DivergenceEngine {
               const std::vector<roster::IdentityEvent>& events);
 
   // Retention, for a sensor that runs for months (the daemon calls it after each evaluation):
-  // a window that ended more than `off_hours_lookback` before `now` is evaluated no more and
+  // a window that ended more than `evidence_lookback` before `now` is evaluated no more and
   // looked back at by no window still open, so it leaves memory and the store (its alerts stay
   // in the store's history). Attributed flows and identity events older than the retired windows
   // are counted as late and ignored. Without it evidence would grow by a window per contractor

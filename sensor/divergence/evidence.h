@@ -63,6 +63,7 @@ struct ColocatedEvidence {
   std::string host_ip;          // the datacenter machine being driven
   GeoFact host;
   std::string how;              // "fingerprint" or "hosted egress + remote session"
+  double duration_s = 0;        // of the session
   core::TimeUs ts = 0;
   std::string community_id;
 };

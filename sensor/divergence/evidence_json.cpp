@@ -66,7 +66,8 @@ Json ToJson(const ContractorWindow& w) {
   Json co = Json::array();
   for (const auto& c : w.colocated) {
     co.push_back({{"product", c.product}, {"host_ip", c.host_ip}, {"host", GeoToJson(c.host)},
-                  {"how", c.how}, {"ts", c.ts}, {"community_id", c.community_id}});
+                  {"how", c.how}, {"duration_s", c.duration_s}, {"ts", c.ts},
+                  {"community_id", c.community_id}});
   }
   j["colocated"] = co;
   Json act = Json::array();
@@ -117,6 +118,7 @@ bool FromJson(const Json& j, ContractorWindow* w) {
       x.host_ip = e.at("host_ip").get<std::string>();
       x.host = GeoFromJson(e.at("host"));
       x.how = e.at("how").get<std::string>();
+      x.duration_s = e.value("duration_s", 0.0);  // stores written before it was kept: 0
       x.ts = e.at("ts").get<core::TimeUs>();
       x.community_id = e.at("community_id").get<std::string>();
       r.colocated.push_back(std::move(x));

@@ -1,12 +1,16 @@
 // shared_egress: more contractors than one person behind one public address in a window: several
 // company laptops in one house (one Nevada address held two fake employees' laptops, both
-// driven with AnyDesk through Astrill).
+// driven with AnyDesk through Astrill). A contractor counts behind an address when their traffic
+// comes from it in the window, or when an identity event puts them there in a window in which
+// the address carries traffic (at a remote-access gateway two people on one farm address are
+// known only from the VPN/SSO log; their flows cannot be told apart on the wire).
 #include "sensor/divergence/detections.h"
 
 namespace parallax::divergence {
 
 std::optional<Alert> DetectSharedEgress(const DetectionContext& ctx) {
   for (const auto& [ip, e] : ctx.window.egress) {
+    if (ctx.Sanctioned(e.geo)) continue;  // an office NAT or corporate concentrator: expected
     auto it = ctx.egress_contractors.find(ip);
     if (it == ctx.egress_contractors.end()) continue;
     if (static_cast<int>(it->second.size()) <= ctx.options.max_contractors_per_egress) continue;
@@ -25,6 +29,7 @@ std::optional<Alert> DetectSharedEgress(const DetectionContext& ctx) {
     a.evidence["contractors"] = std::vector<std::string>(it->second.begin(), it->second.end());
     a.evidence["seen_by"] = e.how;
     a.evidence["flows"] = e.community_ids;
+    a.subjects = {SubjectOf(e.geo)};
     a.mitre = {{"T1078", "Valid Accounts"}, {"T1219", "Remote Access Software"}};
     if (!e.community_ids.empty()) a.community_id = e.community_ids.front();
     return a;

@@ -1,0 +1,311 @@
+// One test per rule that separates honest work from laundering (docs/detections.md): each builds
+// the evidence a detection sees (a window, its look-back) by hand and checks what it decides.
+#include <catch2/catch.hpp>
+
+#include "geoip/geometry.h"
+#include "sensor/divergence/detections.h"
+
+namespace parallax::divergence {
+namespace {
+
+constexpr core::TimeUs kDay = core::Seconds(24 * 3600);
+constexpr core::TimeUs kT0 = core::Seconds(1'767'571'200);  // 2026-01-05T00:00:00Z, a Monday
+
+// Chicago, the claimed home; the sensor beside the gateway in Dallas.
+constexpr double kChicagoLat = 41.8781, kChicagoLon = -87.6298;
+constexpr double kDallasLat = 32.7767, kDallasLon = -96.7970;
+
+roster::Contractor Chicagoan() {
+  roster::Contractor c;
+  c.id = "c1";
+  c.name = "Pat Doe";
+  c.claimed = {"Chicago", "US", kChicagoLat, kChicagoLon};
+  c.time_zone = "America/Chicago";
+  return c;
+}
+
+GeoFact Place(const std::string& ip, const std::string& city, const std::string& country,
+              double lat, double lon, const std::string& type, std::uint32_t asn = 7922,
+              const std::string& provider = "") {
+  GeoFact g;
+  g.ip = ip;
+  g.city = city;
+  g.country = country;
+  g.latitude = lat;
+  g.longitude = lon;
+  g.network_type = type;
+  g.asn = asn;
+  g.provider = provider;
+  g.organisation = "Example Networks";
+  return g;
+}
+
+DivergenceOptions AtDallas() {
+  DivergenceOptions o;
+  o.sensor_latitude = kDallasLat;
+  o.sensor_longitude = kDallasLon;
+  return o;
+}
+
+// The RTT a residential line in `km` from the sensor really has: good path plus a few ms.
+double HonestRtt(double km) { return geoip::RttFloorMs(km, geoip::kGoodPathStretch) + 6; }
+
+struct Case {
+  roster::Contractor contractor = Chicagoan();
+  DivergenceOptions options = AtDallas();
+  std::vector<ContractorWindow> windows{1};
+  std::map<std::string, std::set<std::string>> sharing;
+  policy::Policy policy;
+  bool with_policy = false;
+
+  ContractorWindow& today() { return windows.back(); }
+  std::optional<Alert> Run(std::optional<Alert> (*detect)(const DetectionContext&)) {
+    std::vector<const ContractorWindow*> lookback;
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+      windows[i].window_start = kT0 + static_cast<core::TimeUs>(i) * kDay;
+      windows[i].first_ts = windows[i].window_start + core::Seconds(15 * 3600);
+      windows[i].last_ts = windows[i].window_start + core::Seconds(23 * 3600);
+      if (windows[i].flows == 0) windows[i].flows = 300;
+      lookback.push_back(&windows[i]);
+    }
+    DetectionContext ctx{contractor, windows.back(), options,
+                         windows.back().window_start + kDay, lookback, sharing,
+                         with_policy ? &policy : nullptr};
+    return detect(ctx);
+  }
+};
+
+EgressEvidence Egress(const GeoFact& g, std::vector<double> rtts) {
+  EgressEvidence e;
+  e.geo = g;
+  e.how = "gateway flow";
+  e.rtt_ms = std::move(rtts);
+  e.flows = 10;
+  e.community_ids = {"1:abc"};
+  return e;
+}
+
+ColocatedEvidence Hosted(const std::string& product, const GeoFact& host, double duration_s) {
+  ColocatedEvidence c;
+  c.product = product;
+  c.host_ip = host.ip;
+  c.host = host;
+  c.how = "colocated_desktop fingerprint";
+  c.duration_s = duration_s;
+  c.community_id = "1:hosted";
+  return c;
+}
+
+const GeoFact kAws = Place("3.80.10.20", "Ashburn", "US", 39.0438, -77.4874, "hosting", 16509);
+const GeoFact kAzure = Place("20.42.0.9", "Boydton", "US", 36.6676, -78.3875, "hosting", 8075);
+
+double KmFromDallas(double lat, double lon) {
+  return geoip::HaversineKm(kDallasLat, kDallasLon, lat, lon);
+}
+
+}  // namespace
+
+TEST_CASE("colocated_desktop: a cloud engineer's SSH and RDP into cloud servers stay silent") {
+  Case c;
+  c.today().egress["73.1.2.3"] =
+      Egress(Place("73.1.2.3", "Chicago", "US", kChicagoLat, kChicagoLon, "residential"),
+             {HonestRtt(KmFromDallas(kChicagoLat, kChicagoLon))});
+  c.today().colocated = {Hosted("SSH", kAws, 6 * 3600), Hosted("RDP", kAzure, 7 * 3600),
+                         Hosted("SSH", kAzure, 600)};
+  CHECK_FALSE(c.Run(DetectColocatedDesktop));
+}
+
+TEST_CASE("colocated_desktop: a hosted desktop alerts when something says they work from it") {
+  SECTION("a consumer remote-control product into a VPS") {
+    Case c;
+    c.today().colocated = {Hosted("AnyDesk", kAws, 1800)};
+    const auto a = c.Run(DetectColocatedDesktop);
+    REQUIRE(a);
+    CHECK(a->severity == 2);
+    CHECK(a->explanation.find("consumer remote-control product") != std::string::npos);
+    REQUIRE(a->subjects.size() == 1);
+    CHECK(a->subjects[0].asn == 16509);
+  }
+  SECTION("a hosted-Mac rental network") {
+    Case c;
+    GeoFact mac = Place("208.52.1.1", "Las Vegas", "US", 36.17, -115.14, "hosting", 394220,
+                        "hosted desktop: MacStadium");
+    c.today().colocated = {Hosted("VNC", mac, 1800)};
+    const auto a = c.Run(DetectColocatedDesktop);
+    REQUIRE(a);
+    CHECK(a->explanation.find("rental") != std::string::npos);
+  }
+  SECTION("reached through a VPN: high") {
+    Case c;
+    c.today().egress["104.194.216.5"] =
+        Egress(Place("104.194.216.5", "Los Angeles", "US", 34.05, -118.24, "vpn", 0, "Astrill"),
+               {});
+    c.today().colocated = {Hosted("RDP", kAzure, 3600)};
+    const auto a = c.Run(DetectColocatedDesktop);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+  }
+  SECTION("the hosted session carries the working day on an otherwise idle device") {
+    Case c;
+    c.today().colocated = {Hosted("RDP", kAzure, 7.5 * 3600)};
+    c.today().flows = 40;  // 39 other connections in 7.5 h: a thin client
+    const auto a = c.Run(DetectColocatedDesktop);
+    REQUIRE(a);
+    CHECK(a->explanation.find("working day") != std::string::npos);
+    // The same session on a laptop in ordinary use (1,200 other connections) is administration.
+    c.today().flows = 1200;
+    CHECK_FALSE(c.Run(DetectColocatedDesktop));
+  }
+  SECTION("the device itself connects in from a hosting network while being driven") {
+    Case c;
+    c.today().egress[kAws.ip] = Egress(kAws, {});
+    RemoteControlEvidence r;
+    r.product = "RDP";
+    r.device_ip = "10.8.0.31";
+    r.controller_ip = "198.51.100.7";
+    r.controller = Place("198.51.100.7", "Amsterdam", "NL", 52.37, 4.9, "vpn");
+    c.today().remote = {r};
+    const auto a = c.Run(DetectColocatedDesktop);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+    CHECK(a->explanation.find("identity") != std::string::npos);
+  }
+}
+
+TEST_CASE("colocated_desktop: the company's sanctioned cloud is not a rented desktop") {
+  Case c;
+  c.today().colocated = {Hosted("AnyDesk", kAws, 1800)};
+  policy::NetworkSelector sel;
+  sel.asn = 16509;
+  c.policy.AddSanctioned({sel, "corporate AWS", "our VDI", 3});
+  c.with_policy = true;
+  CHECK_FALSE(c.Run(DetectColocatedDesktop));
+}
+
+TEST_CASE("location_mismatch: an ISP hub far away with an RTT that fits the claim is low") {
+  // Northlake IL is close to Chicago; take a hub 300+ km away: Indianapolis for a Chicagoan.
+  Case c;
+  const double claim_km = KmFromDallas(kChicagoLat, kChicagoLon);
+  const GeoFact hub = Place("73.9.9.9", "Indianapolis", "US", 39.7684, -86.1581, "residential");
+  REQUIRE(geoip::HaversineKm(kChicagoLat, kChicagoLon, *hub.latitude, *hub.longitude) > 250);
+  c.today().egress[hub.ip] = Egress(hub, {HonestRtt(claim_km) + 3, HonestRtt(claim_km),
+                                          HonestRtt(claim_km) + 1});
+  const auto a = c.Run(DetectLocationMismatch);
+  REQUIRE(a);
+  CHECK(a->severity == 3);
+  CHECK(a->explanation.find("the RTT agrees with the claim") != std::string::npos);
+  CHECK(a->evidence["rtt_check"]["verdict"] == "fits the claim");
+
+  SECTION("the same line with no RTT measured stays medium and says so") {
+    c.today().egress[hub.ip].rtt_ms.clear();
+    const auto b = c.Run(DetectLocationMismatch);
+    REQUIRE(b);
+    CHECK(b->severity == 2);
+    CHECK(b->explanation.find("no RTT check") != std::string::npos);
+  }
+  SECTION("a hosting network in the claimed country is not excused by the RTT") {
+    c.today().egress[hub.ip].geo.network_type = "hosting";
+    const auto b = c.Run(DetectLocationMismatch);
+    REQUIRE(b);
+    CHECK(b->severity == 2);
+  }
+  SECTION("RTT samples from earlier days count") {
+    c.today().egress[hub.ip].rtt_ms = {HonestRtt(claim_km)};
+    c.windows.insert(c.windows.begin(), ContractorWindow{});
+    c.windows.front().egress[hub.ip] = Egress(hub, {HonestRtt(claim_km) + 2, HonestRtt(claim_km)});
+    const auto b = c.Run(DetectLocationMismatch);
+    REQUIRE(b);
+    CHECK(b->severity == 3);
+    CHECK(b->evidence["days_seen"] == 2);
+  }
+}
+
+TEST_CASE("location_mismatch: an RTT that does not fit the claim keeps or raises the finding") {
+  SECTION("too slow for the claim (an extra leg): medium stands") {
+    Case c;
+    const GeoFact hub = Place("73.9.9.9", "Indianapolis", "US", 39.7684, -86.1581, "residential");
+    c.today().egress[hub.ip] = Egress(hub, {150, 152, 149});
+    const auto a = c.Run(DetectLocationMismatch);
+    REQUIRE(a);
+    CHECK(a->severity == 2);
+    CHECK(a->explanation.find("does not fit the claim either") != std::string::npos);
+  }
+  SECTION("impossible for the claim, fitting the geolocation: high") {
+    Case c;  // claims Chicago (1,290 km from Dallas), geolocated in Austin, 2-3 ms from Dallas
+    const GeoFact austin = Place("24.1.1.1", "Austin", "US", 30.2672, -97.7431, "residential");
+    c.today().egress[austin.ip] = Egress(austin, {3.1, 3.4, 3.0});
+    const auto a = c.Run(DetectLocationMismatch);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+    CHECK(a->explanation.find("agrees with the database, not with the claim") != std::string::npos);
+  }
+  SECTION("another country the RTT rules out: the database is wrong, medium") {
+    Case c;
+    const GeoFact seoul = Place("175.1.1.1", "Seoul", "KR", 37.57, 126.98, "residential");
+    const double claim_km = KmFromDallas(kChicagoLat, kChicagoLon);
+    c.today().egress[seoul.ip] = Egress(seoul, {HonestRtt(claim_km), HonestRtt(claim_km) + 1,
+                                                HonestRtt(claim_km) + 2});
+    const auto a = c.Run(DetectLocationMismatch);
+    REQUIRE(a);
+    CHECK(a->severity == 2);
+    CHECK(a->explanation.find("database is wrong") != std::string::npos);
+    // An RTT that fits Seoul and not the claim: high.
+    c.today().egress[seoul.ip].rtt_ms = {190, 191, 195};
+    const auto b = c.Run(DetectLocationMismatch);
+    REQUIRE(b);
+    CHECK(b->severity == 1);
+  }
+}
+
+TEST_CASE("latency_inconsistent: judged against the claim, over the look-back") {
+  SECTION("a relay seen twice a day for four days") {
+    Case c;
+    const GeoFact home = Place("73.5.5.5", "Chicago", "US", kChicagoLat, kChicagoLon, "residential");
+    c.windows.resize(4);
+    for (auto& w : c.windows) w.egress[home.ip] = Egress(home, {151.0, 149.5});
+    const auto a = c.Run(DetectLatencyInconsistent);
+    REQUIRE(a);
+    CHECK(a->evidence["rtt_samples"] == 8);
+    CHECK(a->evidence["rtt_windows"] == 4);
+    CHECK(a->explanation.find("over 4 days") != std::string::npos);
+    // One day alone (2 handshakes) is not enough to judge.
+    c.windows.resize(1);
+    CHECK_FALSE(c.Run(DetectLatencyInconsistent));
+  }
+  SECTION("an RTT that fits the claim but not the database accuses nobody") {
+    Case c;  // claims Chicago; the database says Austin; the RTT fits Chicago, not Austin
+    const GeoFact wrong = Place("73.6.6.6", "Austin", "US", 30.2672, -97.7431, "residential");
+    const double claim_km = KmFromDallas(kChicagoLat, kChicagoLon);
+    c.today().egress[wrong.ip] = Egress(wrong, {HonestRtt(claim_km), HonestRtt(claim_km) + 1,
+                                                HonestRtt(claim_km) + 4});
+    CHECK_FALSE(c.Run(DetectLatencyInconsistent));
+  }
+  SECTION("a mobile carrier's radio delay is allowed for") {
+    Case c;
+    const GeoFact lte = Place("172.56.1.1", "Chicago", "US", kChicagoLat, kChicagoLon, "mobile");
+    const double claim_km = KmFromDallas(kChicagoLat, kChicagoLon);
+    const double rtt = geoip::RttFloorMs(claim_km, geoip::kPoorPathStretch) + 55;
+    c.today().egress[lte.ip] = Egress(lte, {rtt, rtt + 4, rtt + 9});
+    CHECK_FALSE(c.Run(DetectLatencyInconsistent));
+    c.today().egress[lte.ip].geo.network_type = "residential";
+    CHECK(c.Run(DetectLatencyInconsistent));
+  }
+}
+
+TEST_CASE("anonymized_egress and shared_egress: sanctioned networks are the company's own") {
+  Case c;
+  const GeoFact concentrator = Place("52.1.1.1", "Ashburn", "US", 39.04, -77.49, "hosting", 14618);
+  c.today().egress[concentrator.ip] = Egress(concentrator, {});
+  c.sharing[concentrator.ip] = {"c1", "c2", "c3"};
+  CHECK(c.Run(DetectAnonymizedEgress));
+  CHECK(c.Run(DetectSharedEgress));
+  policy::NetworkSelector sel;
+  sel.network = core::IpAddress::Parse("52.1.0.0");
+  sel.prefix = 16;
+  c.policy.AddSanctioned({sel, "corporate VPN concentrators", "ours", 1});
+  c.with_policy = true;
+  CHECK_FALSE(c.Run(DetectAnonymizedEgress));
+  CHECK_FALSE(c.Run(DetectSharedEgress));
+}
+
+}  // namespace parallax::divergence
