@@ -18,10 +18,11 @@ more than --max-false medium/high alerts fire, 2 on a setup failure (with the re
 from __future__ import annotations
 
 import argparse
-import calendar
 import collections
+import contextlib
 import dataclasses
 import datetime
+import io
 import ipaddress
 import json
 import os
@@ -201,10 +202,14 @@ def _personas() -> list[Persona]:
 
 # --- hosts ------------------------------------------------------------------------------------------
 
-def _host_in(net: Network, last: int, name: str, hops: int, inside: bool) -> Host:
-    base = net.cidr.split("/")[0].rsplit(".", 2)[0] if net.cidr.endswith("/16") else \
-        net.cidr.split("/")[0].rsplit(".", 1)[0]
-    ip = f"{base}.{last // 250}.{last % 250 + 2}" if net.cidr.endswith("/16") else f"{base}.{last}"
+def _host_in(net: Network, n: int, name: str, hops: int, inside: bool) -> Host:
+    """The n-th server of a network (a /16 or a /24), with the physics' RTT from the sensor;
+    `inside`: seen on the inside tap (NATed traffic leaves via the firewall)."""
+    first = net.cidr.split("/")[0].split(".")
+    if net.cidr.endswith("/16"):
+        ip = f"{first[0]}.{first[1]}.{n // 250}.{n % 250 + 2}"
+    else:
+        ip = f"{first[0]}.{first[1]}.{first[2]}.{n}"
     mac = world.NAT_MAC if inside else world.UPSTREAM_MAC
     return Host(name, ip, mac, world.rtt_ms(net.place, "hosting"), hops)
 
@@ -264,7 +269,7 @@ def _workers(personas: list[Persona]) -> list[Worker]:
             note = (f"residential; geolocated at the ISP hub {geo.city} "
                     f"({world.haversine_km(claimed, geo):.0f} km away, no radius)")
         out.append(Worker(p, claimed, [net], [eg] * 5, dev, [ip], True,
-                          f"{note}; RTT {rtt} ms"))
+                          f"{note}; path RTT {rtt} ms"))
     return out
 
 
@@ -320,19 +325,21 @@ def _anchor(flow: list[Pkt]) -> int:
     return 0
 
 
-def stretch(clip: Clip, target_us: int) -> Clip:
-    """A long session from a short real one: after the handshake, the gaps of every flow are
-    scaled so the longest flow lasts ~target_us, each gap at most MAX_GAP_US (so the flow never
-    idles out). Packets and their order are the capture's; only the pacing is slower."""
-    spans = [f[-1].t - f[_anchor(f)].t for f in clip.flows]
-    scale = target_us / max(max(spans), 1)
+def stretch(clip: Clip, target_us: int, keep: int = 80) -> Clip:
+    """A long session from a short real one. Each flow keeps the capture's pacing for its
+    handshake and first packets (up to `keep`, at most a third of the flow: what analyzers
+    judge a session on); its remaining packets are paced out over the rest of target_us, each
+    gap at least the capture's and at most MAX_GAP_US (so the flow never idles out). Packets and
+    their order are the capture's; only the tail is slower."""
     flows = []
     for f in clip.flows:
-        a = _anchor(f)
+        a = min(len(f) - 1, max(_anchor(f), min(keep, len(f) // 3)))
         out = f[:a + 1]
         t = f[a].t
+        tail = len(f) - 1 - a
+        share = max(target_us - (f[a].t - f[0].t), 0) // max(tail, 1)
         for prev, p in zip(f[a:], f[a + 1:]):
-            t += min(round((p.t - prev.t) * scale), MAX_GAP_US)
+            t += min(max(p.t - prev.t, share), MAX_GAP_US)
             out.append(dataclasses.replace(p, t=t))
         flows.append(out)
     return Clip(clip.source, flows, clip.roles)
@@ -423,12 +430,6 @@ class Week:
                 return _host_in(VIDEO, 10 + sum(map(ord, ip)) % 40, "video-call server", 10, True)
             return WEB[sum(map(ord, ip)) % len(WEB)]
         return peer
-
-    def _stage(self, day, w: Worker, block, t, label, peer, egress=None, max_pkts=None,
-               device=None):
-        c = self.b.clips[block]
-        roles = {"device": device or w.device, "peer": peer, "server": peer}
-        self.frames[day] += clips.stage(c, roles, t, label, max_pkts_per_flow=max_pkts)
 
     def sign_in(self, day: int, w: Worker, t: int, label: str, rng: random.Random,
                 tunnel_us: int | None = None):
@@ -622,8 +623,6 @@ def compose_week(args) -> tuple[Week, list[Worker], list[str]]:
     if not os.path.isfile(os.path.join(args.sessions, "MANIFEST.tsv")):
         fail(f"{args.sessions}/MANIFEST.tsv not found")
     print(f"eval-workday: sessions from {args.sessions}")
-    import contextlib
-    import io
     log = io.StringIO()
     try:
         with contextlib.redirect_stdout(log):
@@ -651,6 +650,11 @@ def compose_week(args) -> tuple[Week, list[Worker], list[str]]:
     write("lists/networks.txt", "# Operator network list for the honest week: nothing listed.\n")
     nets = [world.NETWORKS["corp"], world.NETWORKS["cdn"], VIDEO, *CLOUD.values()]
     nets += [n for w in workers for n in w.networks]
+    cidrs = [ipaddress.IPv4Network(n.cidr) for n in nets]
+    for i, a in enumerate(cidrs):
+        for b in cidrs[i + 1:]:
+            if a.overlaps(b):
+                fail(f"networks {a} and {b} overlap: the test databases would be ambiguous")
     city, asn = _net_json(nets)
     write("geo/city.json", json.dumps(city, indent=1) + "\n")
     write("geo/asn.json", json.dumps(asn, indent=1) + "\n")
@@ -740,8 +744,8 @@ def report(args, workers: list[Worker], week: Week, alerts: list[dict], stats: d
     if serious:
         print("\nmedium/high alerts by rule:")
         for kind, group in _group(serious):
-            print(f"  {kind}: {len(group)} alert(s), "
-                  f"{len({r[2] for r in group})} contractor(s)")
+            print(f"  {kind}: {len(group)} alert(s) ({1000.0 * len(group) / cdays:.1f} per 1,000 "
+                  f"contractor-days), {len({r[2] for r in group})} contractor(s)")
             for r in group:
                 print(f"    {SEVERITY.get(r[0], r[0]):6} {r[2]:4} {r[3]:11} {r[4]}")
     if low:
