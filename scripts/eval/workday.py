@@ -420,9 +420,12 @@ class Week:
         self.frames: list[list] = [[] for _ in WEEK]
         self.identity: list[dict] = []
         self.sittings = collections.Counter()
-        self.plan: list[tuple] = []  # (worker id, day, local start, what)
+        self.plan: list[tuple] = []  # (worker id, day, UTC start, activity, minutes)
 
-    def _peer_fn(self, w: Worker, day: int, what: str):
+    @staticmethod
+    def _peer_fn(what: str):
+        """Who the device talks to: the corporate resolver for DNS, the video service's servers
+        for a call, else the CDN edges (one per original address)."""
         def peer(ip, flow):
             if 53 in (flow[0].sport, flow[0].dport):
                 return RESOLVER
@@ -455,7 +458,7 @@ class Week:
         """Vantage (b): the device's own traffic (inside the tunnel, or on the office LAN)."""
         if what in self.b.missing:
             what = "web"
-        peer = self._peer_fn(w, day, what)
+        peer = self._peer_fn(what)
         if what == "web":
             self.frames[day] += clips.stage(self.b.clips["dns"], {"device": dev, "peer": peer},
                                             t, label + "/dns")
