@@ -619,9 +619,6 @@ def compose_week(args) -> tuple[Week, list[Worker], list[str]]:
     out = args.out
     os.makedirs(os.path.join(out, "geo"), exist_ok=True)
     os.makedirs(os.path.join(out, "lists"), exist_ok=True)
-    for f in os.listdir(out):
-        if f.startswith("day-") and f.endswith(".pcap"):
-            os.remove(os.path.join(out, f))
     workers = _workers(_personas())
     if not os.path.isfile(os.path.join(args.sessions, "MANIFEST.tsv")):
         fail(f"{args.sessions}/MANIFEST.tsv not found")
@@ -636,6 +633,9 @@ def compose_week(args) -> tuple[Week, list[Worker], list[str]]:
         print("  " + line.strip())
     week = Week(blocks, workers)
     week.compose()
+    for f in os.listdir(out):  # a previous run's captures (the file names carry the dates)
+        if f.startswith("day-") and f.endswith(".pcap"):
+            os.remove(os.path.join(out, f))
     paths = week.write(out)
 
     def write(rel, text):
