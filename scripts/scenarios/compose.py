@@ -25,8 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from scenarios import clips, pcapio, world  # noqa: E402
 from scenarios.clips import TCP, UDP, Capture, Host  # noqa: E402
-from scenarios.world import (AUSTIN, CHICAGO, GATEWAY, LAS_VEGAS, NEW_YORK, PHOENIX,  # noqa: E402
-                             RESOLVER, WEB, inner, public_host, vpn_client)
+from scenarios.world import (ATLANTA, AUSTIN, CHICAGO, GATEWAY, LAS_VEGAS, NEW_YORK,  # noqa: E402
+                             PHOENIX, RESOLVER, WEB, inner, public_host, vpn_client)
 
 MAX_CAPTURE_BYTES = 5_000_000
 
@@ -117,19 +117,25 @@ class Contractor:
     egress: Host  # the public address the gateway sees
     device: Host  # its corporate-VPN address on the inside tap
     roster_egress: list[str]  # known home line in the roster (may be empty)
+    # False: the roster has no static selector at all (no device address either); the
+    # contractor is known only from identity events.
+    roster_device: bool = True
 
 
 def utc_us(iso: str) -> int:
     return calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")) * 1_000_000
 
 
-def contractor(cid, name, claimed, hours, egress, vpn_ip, known_egress=True) -> Contractor:
+def contractor(cid, name, claimed, hours, egress, vpn_ip, known_egress=True,
+               identity_only=False) -> Contractor:
     """The device's tunnel (egress) and tunnelled (VPN address) packets come from one IP stack:
-    one IP-ID counter, keyed by the contractor."""
+    one IP-ID counter, keyed by the contractor. `identity_only`: no device address and no
+    egress address in the roster (both come only from the gateway's sign-in log)."""
     egress = dataclasses.replace(egress, ipid_key=cid)
     device = dataclasses.replace(vpn_client(f"{cid} device", vpn_ip, egress), ipid_key=cid)
     return Contractor(cid, name, claimed, hours, egress, device,
-                      [egress.ip] if known_egress else [])
+                      [egress.ip] if known_egress and not identity_only else [],
+                      roster_device=not identity_only)
 
 
 C_HONEST = contractor("c1", "Avery Brooks", AUSTIN, ("09:00", "18:00", "Mon-Fri"),
@@ -151,7 +157,21 @@ C_SHARED_B = contractor("c6", "Drew Patel", LAS_VEGAS, ("09:00", "17:00", "Mon-F
                         "10.8.0.52", known_egress=False)
 C_OFF = contractor("c7", "Morgan Ellis", NEW_YORK, ("09:00", "17:00", "Mon-Fri"),
                    public_host("c7 home router", "nyc_home", 19), "10.8.0.71")
-CONTRACTORS = [C_HONEST, C_ASTRILL, C_KRAKEN, C_FARM, C_SHARED_A, C_SHARED_B, C_OFF]
+# daily_relay: a residential line in Chicago, the claimed city, but every handshake through it
+# takes ~150 ms instead of the ~23 ms Chicago needs: the line forwards packets (IP level, not a
+# TCP-terminating proxy) over an extra leg to the worker, so the handshake itself crosses it.
+C_RELAY = contractor("c8", "Taylor Quinn", CHICAGO, ("09:00", "17:00", "Mon-Fri"),
+                     dataclasses.replace(public_host("c8 home router (relay)", "chicago_home", 33),
+                                         rtt_ms=150.0), "10.8.0.81")
+# identity_only_farm: two contractors the roster knows only by claim (no device, MAC or egress
+# address), signing in from one residential address in Atlanta: a laptop farm.
+_ATLANTA_FARM = public_host("laptop farm router", "atlanta_home", 201)
+C_IDFARM_A = contractor("c9", "Jamie Rivera", ATLANTA, ("09:00", "17:00", "Mon-Fri"),
+                        _ATLANTA_FARM, "10.8.0.91", identity_only=True)
+C_IDFARM_B = contractor("c10", "Robin Hayes", ATLANTA, ("09:00", "17:00", "Mon-Fri"),
+                        _ATLANTA_FARM, "10.8.0.92", identity_only=True)
+CONTRACTORS = [C_HONEST, C_ASTRILL, C_KRAKEN, C_FARM, C_SHARED_A, C_SHARED_B, C_OFF,
+               C_RELAY, C_IDFARM_A, C_IDFARM_B]
 
 VPN_CONTROLLER = inner(public_host("controller (commercial VPN exit)", "vpn_exit", 77, hops=17))
 CN_CONTROLLER = inner(public_host("controller (abroad)", "shenyang", 140, hops=21))
@@ -170,6 +190,13 @@ _SHARED_T_B = [f"2026-02-0{d}T{h}" for d in (2, 3) for h in ("17:45", "19:20", "
 # day (the claimed 09:00-17:00 length) at UTC+9 only: UTC+8 starts it 08:05, UTC+10 ends it 17:37.
 _OFF_T = [f"2026-02-{d:02d}T{h}" for d in range(9, 14)
           for h in ("00:05", "02:30", "04:40", "06:10", "07:35")]
+# Mon 02-16 to Thu 02-19, 10:00 and 15:00 CST (UTC-6): two sittings a day, both in one UTC day
+# (one evidence window), so no window holds 3 handshakes while the four days hold 8.
+_RELAY_T = [f"2026-02-{d}T{h}" for d in (16, 17, 18, 19) for h in ("16:00", "21:00")]
+# Mon 02-23 and Tue 02-24, 09:30-15:45 EST (UTC-5): c10 signs in 10-15 minutes after c9, from
+# the same address, while c9 is still signed in.
+_IDFARM_T = [f"2026-02-2{d}T{h}" for d in (3, 4) for h in ("14:30", "16:00", "19:00", "20:30")]
+_IDFARM_T_B = [f"2026-02-2{d}T{h}" for d in (3, 4) for h in ("14:40", "16:15", "19:10", "20:45")]
 
 
 class Scenario:
@@ -181,19 +208,28 @@ class Scenario:
             return RESOLVER
         return WEB[zlib.crc32(ip.encode()) % len(WEB)]
 
-    def workday_session(self, c: Contractor, when: str, label: str, inside: bool = True) -> int:
+    def workday_session(self, c: Contractor, when: str, label: str, inside: bool = True,
+                        one_handshake: bool = False) -> int:
         """One sitting: sign in at the portal (the gateway logs the binding of contractor,
         public address and VPN address), bring the tunnel up, then browse inside it
-        (`inside`). Returns the start (microseconds)."""
+        (`inside`). `one_handshake`: exactly one TCP handshake between the egress and the
+        gateway (the first portal connection; the tunnel only when it has no TCP handshake,
+        i.e. OpenVPN over UDP). Returns the start (microseconds)."""
         t = utc_us(when + ":00Z")
         tag = f"{self.name}/{c.id}/{label}"
         self.identity.append({"timestamp": iso(t - 30_000_000), "contractor": c.id,
                               "public_ip": c.egress.ip, "internal_ip": c.device.ip,
                               "source": "vpn-gateway"})
-        self.frames += clips.stage(self.clips["portal"], {"device": c.egress, "peer": GATEWAY},
+        portal, tunnel = self.clips["portal"], self.clips["tunnel"]
+        if one_handshake:
+            portal = dataclasses.replace(portal, flows=portal.flows[:1])
+            if _has_tcp_handshake(tunnel):
+                tunnel = None
+        self.frames += clips.stage(portal, {"device": c.egress, "peer": GATEWAY},
                                    t, tag + "/portal", max_pkts_per_flow=24)
-        self.frames += clips.stage(self.clips["tunnel"], {"device": c.egress, "server": GATEWAY},
-                                   t + 4_000_000, tag + "/tunnel", max_pkts_per_flow=60)
+        if tunnel is not None:
+            self.frames += clips.stage(tunnel, {"device": c.egress, "server": GATEWAY},
+                                       t + 4_000_000, tag + "/tunnel", max_pkts_per_flow=60)
         if not inside:
             return t
         self.frames += clips.stage(self.clips["dns"], {"device": c.device, "peer": self._peer},
@@ -202,9 +238,10 @@ class Scenario:
                                    t + 12_000_000, tag + "/web", max_pkts_per_flow=30)
         return t
 
-    def days(self, c: Contractor, times: list[str], inside: bool = True) -> None:
+    def days(self, c: Contractor, times: list[str], inside: bool = True,
+             one_handshake: bool = False) -> None:
         for i, when in enumerate(times):
-            self.workday_session(c, when, f"s{i}", inside)
+            self.workday_session(c, when, f"s{i}", inside, one_handshake)
 
     def write(self, out: str) -> tuple[int, int]:
         frames = clips.number_ip_ids(self.frames)  # stable sort: equal times keep their order
@@ -212,6 +249,10 @@ class Scenario:
         if size > MAX_CAPTURE_BYTES:
             sys.exit(f"make-scenarios: {self.name}.pcap is {size} bytes (> {MAX_CAPTURE_BYTES})")
         return len(self.frames), size
+
+
+def _has_tcp_handshake(clip: clips.Clip) -> bool:
+    return any(p.proto == TCP and p.flags & 0x12 == 0x02 for f in clip.flows for p in f)
 
 
 def iso(us: int) -> str:
@@ -266,6 +307,21 @@ def build(c: dict) -> tuple[list[Scenario], list[tuple[str, str, str]]]:
     s.days(C_OFF, _OFF_T)
     out.append(s)
     expected += [("off_hours", "c7", "off_hours")]
+
+    # Added after the six above; appending keeps their captures and rows as they were.
+    s = Scenario("daily_relay", c)
+    # Gateway view only, one portal handshake per sitting: 2 RTT samples a day (below the 3 a
+    # window needs), 8 over the four days. Inside traffic would add handshakes of its own.
+    s.days(C_RELAY, _RELAY_T, inside=False, one_handshake=True)
+    out.append(s)
+    expected += [("daily_relay", "c8", "latency_inconsistent")]
+
+    s = Scenario("identity_only_farm", c)
+    s.days(C_IDFARM_A, _IDFARM_T)
+    s.days(C_IDFARM_B, _IDFARM_T_B)
+    out.append(s)
+    expected += [("identity_only_farm", "c9", "shared_egress"),
+                 ("identity_only_farm", "c10", "shared_egress")]
     return out, expected
 
 
@@ -283,9 +339,13 @@ def roster_yaml() -> str:
                   f'lat: {p.lat}, lon: {p.lon}}}',
                   f"    timezone: {p.tz}",
                   f'    working_hours: {{start: "{c.hours[0]}", end: "{c.hours[1]}", '
-                  f'days: "{c.hours[2]}"}}',
-                  f"    devices: {{ips: [{c.device.ip}/32], macs: []}}",
-                  f"    egress_ips: [{', '.join(c.roster_egress)}]"]
+                  f'days: "{c.hours[2]}"}}']
+        if c.roster_device:
+            lines += [f"    devices: {{ips: [{c.device.ip}/32], macs: []}}"]
+        if c.roster_device or c.roster_egress:
+            lines += [f"    egress_ips: [{', '.join(c.roster_egress)}]"]
+        else:
+            lines += ["    # no static selectors: known only from identity events"]
     return "\n".join(lines) + "\n"
 
 
@@ -339,7 +399,7 @@ def main() -> int:
         packets, size = s.write(args.out)
         identity += s.identity
         write(f"identity/{s.name}.jsonl", jsonl(s.identity))
-        print(f"  {s.name + '.pcap':18} {packets:7} packets {size:9} bytes")
+        print(f"  {s.name + '.pcap':24} {packets:7} packets {size:9} bytes")
 
     write("roster.yaml", roster_yaml())
     write("identity-events.jsonl", jsonl(identity))

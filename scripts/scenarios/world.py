@@ -39,6 +39,7 @@ PHOENIX = Place("Phoenix", "US", 33.4484, -112.0740, "America/Phoenix")
 SHENYANG = Place("Shenyang", "CN", 41.8057, 123.4315, "Asia/Shanghai")
 LAS_VEGAS = Place("Las Vegas", "US", 36.1699, -115.1398, "America/Los_Angeles")
 FRANKFURT = Place("Frankfurt am Main", "DE", 50.1109, 8.6821, "Europe/Berlin")
+ATLANTA = Place("Atlanta", "US", 33.7490, -84.3880, "America/New_York")
 
 SENSOR = DALLAS  # the sensor sits beside the corporate remote-access gateway in Dallas
 
@@ -73,6 +74,12 @@ NETWORKS = {
                    "residential", 10),
     "relay": _N("46.19.220.0/24", FRANKFURT, 64609, "Example Hosting GmbH", "hosting", 50),
     "cdn": _N("38.140.12.0/24", DALLAS, 64610, "Example CDN Services", "hosting", 50),
+    # Added for daily_relay and identity_only_farm (new entries only: the six first scenarios'
+    # networks, and so their lookups, stay as they were).
+    "chicago_home": _N("73.44.160.0/22", CHICAGO, 64611, "Example Cable Illinois LLC",
+                       "residential", 10),
+    "atlanta_home": _N("73.82.200.0/22", ATLANTA, 64612, "Example Cable Georgia LLC",
+                       "residential", 10),
 }
 
 # Astrill publishes no ASN; the operator names the exits it has seen (lists/networks.txt).

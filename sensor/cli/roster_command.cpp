@@ -1,5 +1,7 @@
 // `parallax roster check FILE [--identity-events F]`: every problem of a roster (and of identity
-// events) as FILE:LINE: FIELD: message, so an editor or CI log jumps straight to it.
+// events) as FILE:LINE: FIELD: message, so an editor or CI log jumps straight to it. Contractors
+// with no static selector are valid and listed as attributed only through identity events; with
+// F, one that no event names gets a warning (exit status still 0).
 #include "sensor/cli/roster_command.h"
 
 #include <cstdio>
@@ -38,11 +40,15 @@ std::string DescribeHours(const roster::WorkingHours& h) {
 }
 
 std::string Summary(const roster::Contractor& c) {
+  const std::string head = c.id + ": " + (c.name.empty() ? "(no name)" : c.name) + "; claimed " +
+                           DescribePlace(c.claimed) + "; " + c.time_zone + " " +
+                           DescribeHours(c.hours) + "; ";
+  if (c.IdentityOnly()) {
+    return head + "no static selectors: attributed only through identity events";
+  }
   const std::size_t selectors =
       c.device_addresses.size() + c.macs.size() + c.egress_addresses.size();
-  return c.id + ": " + (c.name.empty() ? "(no name)" : c.name) + "; claimed " +
-         DescribePlace(c.claimed) + "; " + c.time_zone + " " + DescribeHours(c.hours) + "; " +
-         std::to_string(selectors) + (selectors == 1 ? " selector" : " selectors") + " (" +
+  return head + std::to_string(selectors) + (selectors == 1 ? " selector" : " selectors") + " (" +
          std::to_string(c.device_addresses.size()) + " device, " + std::to_string(c.macs.size()) +
          " MAC, " + std::to_string(c.egress_addresses.size()) + " egress)";
 }
@@ -68,6 +74,16 @@ int RunRosterCheck(const RosterCheckArgs& a) {
     for (const auto& e : events) who.insert(e.contractor);
     std::cout << a.identity_events << ": " << events.size() << " identity events for " << who.size()
               << " contractors\n";
+    // Not an error (the events of a later day may name them), but as things stand nothing can
+    // ever be attributed to such a contractor.
+    for (const auto& c : r.contractors()) {
+      if (!c.IdentityOnly() || who.count(c.id)) continue;
+      const roster::RosterProblem warning{
+          a.file, c.source_line, "",
+          "warning: " + c.id + " has no static selectors and no event in " + a.identity_events +
+              " names them: nothing can be attributed to them"};
+      std::cerr << warning.ToString() << "\n";
+    }
   }
   return 0;
 }

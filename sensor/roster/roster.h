@@ -1,6 +1,7 @@
 // Roster: the contractors Parallax watches, what each claims (place, time zone, working hours)
 // and the selectors that tie traffic to them (device addresses/CIDRs, MAC addresses, known
-// public egress addresses). Loaded from CSV, JSON or YAML (docs/roster.md).
+// public egress addresses; none at all for a contractor known only from identity events).
+// Loaded from CSV, JSON or YAML (docs/roster.md).
 // Thread-safety: immutable once loaded; safe for concurrent reads.
 #pragma once
 
@@ -45,6 +46,13 @@ struct Contractor {
   std::vector<std::array<std::uint8_t, 6>> macs;
   std::vector<Cidr> egress_addresses;           // known public addresses (home line)
   std::size_t source_line = 0;                  // where it was defined, for messages
+
+  // No device address, MAC or egress address: the contractor's traffic can be attributed only
+  // through identity events (the usual case at a remote-access gateway, where addresses come
+  // from the VPN/SSO log). Valid; `roster check` lists them as such.
+  bool IdentityOnly() const {
+    return device_addresses.empty() && macs.empty() && egress_addresses.empty();
+  }
 };
 
 // One problem found while loading: the file, line (1-based; 0 when not applicable), field.

@@ -173,24 +173,19 @@ void RosterBuilder::Add(const RosterRecord& r) {
   }
 
   // Selectors.
-  bool selectors_ok = !r.at(Field::kDeviceIps).invalid && !r.at(Field::kDeviceMacs).invalid &&
-                      !r.at(Field::kEgressIps).invalid;
-  selectors_ok = ParseAddresses(r, Field::kDeviceIps, c.id, &device_owners_, &c.device_addresses) &&
-                 selectors_ok;
+  ParseAddresses(r, Field::kDeviceIps, c.id, &device_owners_, &c.device_addresses);
   for (const RawItem& item : r.at(Field::kDeviceMacs).items) {
     const std::size_t line = item.line ? item.line : LineOf(r, Field::kDeviceMacs);
     const std::string field = FieldName(r, Field::kDeviceMacs);
     auto mac = ParseMac(item.text, &error);
     if (!mac) {
       Problem(line, field, error);
-      selectors_ok = false;
       continue;
     }
     const std::string key = FormatMac(*mac);
     // The group bit marks multicast and broadcast addresses, which no device sends from.
     if ((*mac)[0] & 0x01) {
       Problem(line, field, key + " is a multicast or broadcast address, not a device's");
-      selectors_ok = false;
       continue;
     }
     bool repeated = false;
@@ -203,16 +198,12 @@ void RosterBuilder::Add(const RosterRecord& r) {
       Problem(line, field,
               key + " is claimed by both " + it->second.id + " (line " +
                   std::to_string(it->second.line) + ") and " + c.id);
-      selectors_ok = false;
     }
   }
   // Egress addresses may be shared (two people in one home): no owner check.
-  selectors_ok =
-      ParseAddresses(r, Field::kEgressIps, c.id, nullptr, &c.egress_addresses) && selectors_ok;
-  if (selectors_ok && c.device_addresses.empty() && c.macs.empty() && c.egress_addresses.empty()) {
-    Problem(r.line, FieldName(r, Field::kSelectors),
-            "no selectors: give at least one device address, MAC or egress address");
-  }
+  ParseAddresses(r, Field::kEgressIps, c.id, nullptr, &c.egress_addresses);
+  // No static selector at all is valid: at a remote-access gateway a contractor's addresses
+  // usually come only from the VPN/SSO log (identity events). `roster check` says so.
 
   contractors_.push_back(std::move(c));
 }

@@ -13,10 +13,10 @@ constexpr const char* kCsvColumns[] = {
 constexpr const char* kNestedPaths[] = {
     "id",          "name",         "claimed.city",        "claimed.country",   "claimed.lat",
     "claimed.lon", "timezone",     "working_hours.start", "working_hours.end", "working_hours.days",
-    "devices.ips", "devices.macs", "egress_ips",          "claimed",           "devices",
+    "devices.ips", "devices.macs", "egress_ips",          "claimed",
 };
 static_assert(std::size(kCsvColumns) == kValueFieldCount);
-static_assert(std::size(kNestedPaths) == static_cast<int>(Field::kSelectors) + 1);
+static_assert(std::size(kNestedPaths) == static_cast<int>(Field::kClaimed) + 1);
 
 }  // namespace
 
@@ -29,7 +29,6 @@ std::string FieldName(const RosterRecord& r, Field f) {
   if (r.path.empty()) {
     // CSV has no column for a group: point at the first column of it.
     if (f == Field::kClaimed) return CsvColumn(Field::kCity);
-    if (f == Field::kSelectors) return CsvColumn(Field::kDeviceIps);
     return CsvColumn(f);
   }
   return r.path + "." + kNestedPaths[static_cast<int>(f)];

@@ -27,7 +27,6 @@ enum class Field : int {
   kEgressIps,
   // Groups, for problems about several fields at once.
   kClaimed,
-  kSelectors,
 };
 constexpr int kValueFieldCount = static_cast<int>(Field::kEgressIps) + 1;
 

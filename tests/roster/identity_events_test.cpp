@@ -83,6 +83,32 @@ TEST_CASE("identity events checked against the roster") {
   CHECK(problems.empty());
 }
 
+TEST_CASE("two identity-only contractors behind one public address") {
+  Roster roster;
+  std::vector<RosterProblem> problems;
+  REQUIRE(Roster::Load(kData + "/identity_only.csv", &roster, &problems).ok());
+  std::vector<IdentityEvent> events;
+  REQUIRE(LoadIdentityEvents(kData + "/identity_events_shared.jsonl", &roster, &events, &problems)
+              .ok());
+  CHECK(problems.empty());
+  REQUIRE(events.size() == 2);
+  IdentityBindings b;
+  for (const auto& e : events) b.Add(e);
+  const TimeUs later = kJan5 + Seconds(15 * 3600);
+  // Inside (VPN-assigned addresses): each device is its own contractor's.
+  CHECK(Holder(b.ByInternal(Ip("10.8.0.21"), later)) == "i1");
+  CHECK(Holder(b.ByInternal(Ip("10.8.0.22"), later)) == "i2");
+  // At the gateway the shared address goes to the latest sign-in: i1's until i2 signs in.
+  const TimeUs between = kJan5 + Seconds(14 * 3600 + 5 * 60);
+  CHECK(Holder(b.ByPublic(Ip("198.51.100.77"), between)) == "i1");
+  CHECK(b.PublicOf("i1", between) == std::vector<IpAddress>{Ip("198.51.100.77")});
+  CHECK(Holder(b.ByPublic(Ip("198.51.100.77"), later)) == "i2");
+  CHECK(b.PublicOf("i2", later) == std::vector<IpAddress>{Ip("198.51.100.77")});
+  CHECK(b.PublicOf("i1", later).empty());  // moved to i2 with the later sign-in
+  // Before the first sign-in nobody holds anything: no static selector stands in.
+  CHECK(Holder(b.ByPublic(Ip("198.51.100.77"), kJan5)) == "(none)");
+}
+
 TEST_CASE("bad identity events: line and field of each") {
   Roster roster;
   std::vector<RosterProblem> problems;

@@ -166,6 +166,35 @@ TEST_CASE("lookups: exact addresses, CIDR containment, IPv4 and IPv6, MACs") {
   CHECK(id(r.ByMac({0xaa, 0xbb, 0xcc, 0x00, 0x11, 0x23})) == "(none)");
 }
 
+TEST_CASE("contractors with no static selector load in CSV, JSON and YAML (identity-only)") {
+  for (const char* file : {"/identity_only.csv", "/identity_only.json", "/identity_only.yaml"}) {
+    INFO(file);
+    const Roster r = LoadOk(kData + file);
+    REQUIRE(r.contractors().size() == 3);
+    const Contractor* i1 = r.Find("i1");
+    const Contractor* i2 = r.Find("i2");
+    const Contractor* s1 = r.Find("s1");
+    REQUIRE(i1);
+    REQUIRE(i2);
+    REQUIRE(s1);
+    CHECK(i1->IdentityOnly());
+    CHECK(i2->IdentityOnly());
+    CHECK_FALSE(s1->IdentityOnly());
+    // Two of them, claimed in one city: nothing else distinguishes them, and that is valid.
+    CHECK(i1->claimed.city == "Chicago");
+    CHECK(i2->claimed.city == "Chicago");
+    CHECK(i1->hours.start_minute == 8 * 60);
+    CHECK(i2->hours.start_minute == 9 * 60);
+    CHECK(i1->device_addresses.empty());
+    CHECK(i1->macs.empty());
+    CHECK(i1->egress_addresses.empty());
+    // No static lookup ever lands on them.
+    CHECK(r.ByDeviceAddress(Ip("10.8.0.6")) == s1);
+    CHECK(r.ByDeviceAddress(Ip("10.8.0.21")) == nullptr);
+    CHECK(r.ByEgressAddress(Ip("198.51.100.77")) == nullptr);
+  }
+}
+
 TEST_CASE("the most specific device range wins") {
   Roster r;
   Contractor office;
@@ -229,7 +258,7 @@ TEST_CASE("bad.csv: every validation, with its line and column") {
       {23, "device_macs"},  // bad MAC
       {24, "device_macs"},  // multicast MAC
       {25, "egress_ips"},
-      {26, "device_ips"},   // no selectors
+      // 26: no selectors, valid (identity-only)
       {27, "device_ips"},   // device claimed twice
       {29, "device_macs"},  // MAC claimed twice
       {30, "device_ips"},   // IPv6 prefix > 128
@@ -290,7 +319,6 @@ TEST_CASE("bad.json and bad.yaml: structure, types and values at the offending l
       {26, "contractors[2].devices.macs"},
       {33, "contractors[3].devices.laptops"},
       {33, "contractors[3].devices.ips"},  // 10.9.5.3 already j2's
-      {35, "contractors[4].devices"},      // no selectors
       {36, "contractors[4].id"},           // duplicate
       {37, "contractors[4].claimed.lon"},  // lat without lon
       {40, "contractors[5]"},              // not an object
@@ -316,7 +344,6 @@ TEST_CASE("bad.json and bad.yaml: structure, types and values at the offending l
       {32, "contractors[3].devices.laptops"},
       {32, "contractors[3].devices.ips"},
       {34, "contractors[4].id"},
-      {34, "contractors[4].devices"},
       {36, "contractors[4].claimed.lon"},
       {39, "contractors[5]"},
       {40, "version"},
