@@ -93,9 +93,11 @@ std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx) {
               (geo_fit && !geo_fit->fits() ? "; it rules out the geolocated place (" +
                                                  geo_fit->why + ")"
                                            : "; one sensor cannot tell the two places apart") +
-              ". A " + g.network_type +
-              " line in the claimed country placed at its ISP's hub is a common database error: "
-              "low.";
+              (IsMobile(g) ? ". A mobile carrier's address placed at the carrier's regional "
+                             "gateway is a common database error: low."
+                           : ". A " + g.network_type +
+                                 " line in the claimed country placed at its ISP's hub is a "
+                                 "common database error: low.");
   } else if (claim_fit && claim_fit->fits() && worst_country && geo_fit && !geo_fit->fits()) {
     severity = 2;
     verdict = "the RTT rules out the geolocated place (" + geo_fit->why + ") and fits the claim (" +
