@@ -86,7 +86,7 @@ TEST_CASE("a long-running engine holds a bounded number of windows") {
     engine.Retire(now);
     most = std::max(most, engine.windows());
   }
-  // Window (1 day) + off-hours lookback (7 days): the current window and 8 before it at most.
+  // Window (1 day) + evidence look-back (7 days): the current window and 8 before it at most.
   CHECK(most <= 9);
   CHECK(engine.windows() == 8);
   CHECK(engine.retired_windows() == 52);
@@ -102,7 +102,7 @@ TEST_CASE("a long-running engine holds a bounded number of windows") {
   CHECK(engine.evidence().at("c1").rbegin()->second.flows == 11);
 }
 
-TEST_CASE("a window still inside the off-hours lookback is kept") {
+TEST_CASE("a window still inside the evidence look-back is kept") {
   roster::Roster roster;
   roster.Add(Contractor());
   roster::IdentityBindings bindings;
