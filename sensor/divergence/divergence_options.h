@@ -23,6 +23,9 @@ struct DivergenceOptions {
   // margin for commuting and mobile carriers' regional gateways.
   double default_accuracy_km = 50;
   double location_margin_km = 150;
+  // A far egress in the claimed country on at most this many days of the look-back, while the
+  // home line near the claimed place is seen too, is a trip (business travel, a visit), low.
+  int travel_max_days = 3;
 
   // latency_inconsistent: RTT physics (BACKGROUND.md). Light in fibre: 100 km per ms of RTT.
   // A claimed place farther than min_rtt allows at stretch 1 (a straight fibre), less this

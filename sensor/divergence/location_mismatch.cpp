@@ -12,6 +12,9 @@
 //    database is provably wrong about this address, medium (2) rather than high;
 //  - an RTT that rules out the claimed place as impossible (faster than light allows from there)
 //    while fitting the geolocation: both measurements agree against the claim, high (1);
+//  - same country, an access network, on at most travel_max_days days of the look-back, while
+//    the contractor's home line near the claimed place is in the look-back too: a trip, low (3)
+//    (on the first day seen, with no home line yet, it stays medium);
 //  - otherwise, or with no RTT: another country high (1), same country medium (2), and the
 //    explanation says what was (not) measured.
 #include <cmath>
@@ -80,6 +83,31 @@ std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx) {
     }
   }
 
+  // A trip: the contractor's home line (an egress near the claimed place) is in the look-back,
+  // and this far one appears on only a few days of it.
+  std::string home_ip;
+  int home_days = 0;
+  if (have_claim) {
+    for (const ContractorWindow* w : ctx.lookback) {
+      for (const auto& [ip, e] : w->egress) {
+        if (ip == g.ip || !e.geo.located() || !AccessNetwork(e.geo) || ctx.Sanctioned(e.geo)) {
+          continue;
+        }
+        const double km = geoip::HaversineKm(*c.claimed.latitude, *c.claimed.longitude,
+                                             *e.geo.latitude, *e.geo.longitude);
+        const double radius = e.geo.accuracy_km > 0 ? e.geo.accuracy_km : o.default_accuracy_km;
+        if (km > radius + o.location_margin_km) continue;
+        if (home_ip.empty() || home_ip == ip) {
+          home_ip = ip;
+          ++home_days;
+        }
+      }
+    }
+  }
+  const int far_days = ctx.WindowsWith(g.ip);
+  const bool trip = !home_ip.empty() && !worst_country && AccessNetwork(g) &&
+                    far_days <= o.travel_max_days && (!geo_fit || geo_fit->fits());
+
   int severity = worst_country ? 1 : 2;
   std::string verdict;
   const std::string rtt_said =
@@ -98,6 +126,13 @@ std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx) {
                            : ". A " + g.network_type +
                                  " line in the claimed country placed at its ISP's hub is a "
                                  "common database error: low.");
+  } else if (trip) {
+    severity = 3;
+    verdict = "a trip, most likely: their home line " + home_ip + " near the claimed place is in " +
+              "the look-back (" + std::to_string(home_days) + (home_days == 1 ? " day" : " days") +
+              ") and this " + g.network_type + " address in the same country on " +
+              std::to_string(far_days) + " of its days" +
+              (geo_fit ? " (" + geo_fit->why + ")" : "") + ": low.";
   } else if (claim_fit && claim_fit->fits() && worst_country && geo_fit && !geo_fit->fits()) {
     severity = 2;
     verdict = "the RTT rules out the geolocated place (" + geo_fit->why + ") and fits the claim (" +

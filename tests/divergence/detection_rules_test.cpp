@@ -257,6 +257,47 @@ TEST_CASE("location_mismatch: an RTT that does not fit the claim keeps or raises
   }
 }
 
+TEST_CASE("location_mismatch: a few days away from a home line in the look-back are a trip") {
+  Case c;
+  const double home_km = KmFromDallas(kChicagoLat, kChicagoLon);
+  const GeoFact home = Place("73.1.2.3", "Chicago", "US", kChicagoLat, kChicagoLon, "residential");
+  // Austin, 300 km from the Dallas sensor: the RTT rules the claimed Chicago out.
+  const GeoFact hotel = Place("64.4.4.4", "Austin", "US", 30.2672, -97.7431, "unknown");
+  const double hotel_rtt = HonestRtt(KmFromDallas(*hotel.latitude, *hotel.longitude));
+  c.windows.resize(3);
+  c.windows[0].egress[home.ip] = Egress(home, {HonestRtt(home_km)});
+  c.windows[1].egress[home.ip] = Egress(home, {HonestRtt(home_km)});
+  c.windows[2].egress[hotel.ip] = Egress(hotel, {hotel_rtt, hotel_rtt + 1, hotel_rtt + 2});
+  auto a = c.Run(DetectLocationMismatch);
+  REQUIRE(a);
+  CHECK(a->severity == 3);
+  CHECK(a->explanation.find("a trip") != std::string::npos);
+  // Without the trip rule the physics decides: the RTT rules Chicago out and fits Austin, high.
+  SECTION("with no home line in the look-back it is what the physics says") {
+    c.windows[0].egress.clear();
+    c.windows[1].egress.clear();
+    a = c.Run(DetectLocationMismatch);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+  }
+  SECTION("away more days than a trip") {
+    c.windows.resize(6);
+    for (std::size_t i = 2; i < 6; ++i) {
+      c.windows[i].egress[hotel.ip] = Egress(hotel, {hotel_rtt, hotel_rtt + 1, hotel_rtt + 2});
+    }
+    a = c.Run(DetectLocationMismatch);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+  }
+  SECTION("a hosting network is no hotel") {
+    c.windows[2].egress[hotel.ip].geo.network_type = "hosting";
+    a = c.Run(DetectLocationMismatch);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+    CHECK(a->explanation.find("a trip") == std::string::npos);
+  }
+}
+
 TEST_CASE("latency_inconsistent: judged against the claim, over the look-back") {
   SECTION("a relay seen twice a day for four days") {
     Case c;
