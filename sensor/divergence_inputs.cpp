@@ -31,6 +31,19 @@ core::Status LoadDivergenceInputs(const std::string& roster_path, const std::str
   return core::Status::Ok();
 }
 
+core::Status LoadPolicyFile(const std::string& path, std::shared_ptr<const policy::Policy>* out) {
+  auto p = std::make_shared<policy::Policy>();
+  std::vector<policy::PolicyProblem> problems;
+  if (auto s = policy::Policy::Load(path, p.get(), &problems); !s.ok()) {
+    std::string m = path + ": policy has " + std::to_string(problems.size()) +
+                    " problem(s) (parallax policy check " + path + "):";
+    for (const auto& pr : problems) m += "\n  " + pr.ToString();
+    return core::Status::Error(problems.empty() ? s.message() : m);
+  }
+  *out = std::move(p);
+  return core::Status::Ok();
+}
+
 core::Status ParseSensorLocation(const std::string& text, const std::string& what,
                                  divergence::DivergenceOptions* options) {
   double lat = 0, lon = 0;
