@@ -14,6 +14,7 @@ DivergenceHub::DivergenceHub(DivergenceInputs inputs, divergence::DivergenceOpti
   engine_ = std::make_unique<divergence::DivergenceEngine>(
       inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events, options,
       intel_.get(), store_.get());
+  engine_->SetPolicy(inputs_.policy.get());
 }
 
 void DivergenceHub::OnFlowEnd(const core::Flow& flow,
@@ -52,6 +53,7 @@ void DivergenceHub::Reload(DivergenceInputs inputs) {
   DivergenceInputs old = std::move(inputs_);
   inputs_ = std::move(inputs);
   engine_->Rebind(inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events);
+  engine_->SetPolicy(inputs_.policy.get());
 }
 
 DivergenceHub::Counters DivergenceHub::counters() const {
@@ -64,6 +66,11 @@ DivergenceHub::Counters DivergenceHub::counters() const {
   c.evidence_windows = engine_->windows();
   c.store_errors = store_ ? store_->errors() : 0;
   c.contractors = inputs_.roster->contractors().size();
+  c.suppressed = engine_->suppressed_total();
+  if (inputs_.policy) {
+    c.policy_sanctioned = inputs_.policy->sanctioned().size();
+    c.policy_suppressions = inputs_.policy->suppressions().size();
+  }
   return c;
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The policy file end to end (docs/policy.md): `parallax read` on a scenario capture with a
 policy that suppresses one of its expected alerts (absent from the output, counted in stats,
-listed by --explain and in the report), a broken policy (non-zero exit naming file:line), and
-`parallax policy check`.
+listed by --explain and in the report), a broken policy (non-zero exit naming file:line),
+`parallax run --check` with a `policy:` setting, and `parallax policy check`.
 
 usage: policy_cli_test.py PARALLAX_BINARY SCENARIO_DIR SCRATCH_DIR
 The scenarios are composed into SCENARIO_DIR by scripts/make-scenarios first
@@ -206,6 +206,23 @@ suppressions:
         self.assertIn(f"{bad}:6: suppressions[1].expires: not an RFC 3339 time", r.stderr)
         self.assertIn(f"{bad}:5: suppressions[1].who: missing", r.stderr)
 
+    def test_daemon_run_check_validates_the_policy(self):
+        def config(policy):
+            return write("parallax.yaml", f"""\
+capture: {{interfaces: [lo]}}
+roster: {os.path.join(SCEN, "roster.yaml")}
+policy: {policy}
+sinks:
+  - type: stdout
+""")
+        r = run("run", "--config", config(self.policy), "--check")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("policy: 1 sanctioned network(s), 1 suppression(s))", r.stdout)
+        bad = write("bad-daemon-policy.yaml", "suppressions:\n  - kind: off_hours\n    who: w\n")
+        r = run("run", "--config", config(bad), "--check")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{bad}:2: suppressions[0].reason: missing", r.stderr)
+
     def test_policy_needs_a_roster(self):
         r = run("read", os.path.join(SCEN, f"{self.scenario}.pcap"), "--policy", self.policy)
         self.assertEqual(r.returncode, 2)
@@ -256,7 +273,7 @@ suppressions:
 
 
 if __name__ == "__main__":
-    BIN, SCEN, SCRATCH = sys.argv[1], sys.argv[2], sys.argv[3]
+    BIN, SCEN, SCRATCH = (os.path.abspath(a) for a in sys.argv[1:4])
     # Composed afresh, as the scenario suite does (the sessions are reused when up to date).
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     made = subprocess.run([os.path.join(root, "scripts", "make-scenarios"), "--out", SCEN],
