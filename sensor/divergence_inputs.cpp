@@ -44,6 +44,22 @@ core::Status LoadPolicyFile(const std::string& path, std::shared_ptr<const polic
   return core::Status::Ok();
 }
 
+std::vector<std::string> PolicyContractorsNotInRoster(const policy::Policy& policy,
+                                                      const roster::Roster& roster) {
+  std::vector<std::string> out;
+  const auto& rules = policy.suppressions();
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const auto& s = rules[i];
+    if (s.contractor.empty() || roster.Find(s.contractor)) continue;
+    out.push_back(policy::PolicyProblem{policy.path, s.line,
+                                        "suppressions[" + std::to_string(i) + "].contractor",
+                                        "'" + s.contractor +
+                                            "' is not in the roster: the rule never applies"}
+                      .ToString());
+  }
+  return out;
+}
+
 core::Status ParseSensorLocation(const std::string& text, const std::string& what,
                                  divergence::DivergenceOptions* options) {
   double lat = 0, lon = 0;

@@ -31,6 +31,12 @@ core::Status LoadDivergenceInputs(const std::string& roster_path, const std::str
 // file:line: field: message (as a roster's does).
 core::Status LoadPolicyFile(const std::string& path, std::shared_ptr<const policy::Policy>* out);
 
+// Suppressions naming a contractor the roster does not have (a typo, or someone who left): such
+// a rule can never apply. One "file:line: suppressions[i].contractor: ..." line each; said as a
+// warning, not refused, so that a roster edit never breaks a running policy.
+std::vector<std::string> PolicyContractorsNotInRoster(const policy::Policy& policy,
+                                                      const roster::Roster& roster);
+
 // "LAT,LON" in degrees into options' sensor location; `what` names the flag or setting.
 core::Status ParseSensorLocation(const std::string& text, const std::string& what,
                                  divergence::DivergenceOptions* options);

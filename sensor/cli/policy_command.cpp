@@ -1,4 +1,4 @@
-// `parallax policy check FILE`: every problem of a policy file as FILE:LINE: FIELD: message (as
+// `parallax policy check FILE [--roster R]`: every problem of a policy file as FILE:LINE: FIELD: message (as
 // `roster check` does), else the rules as Parallax understood them. Expiry is judged against the
 // wall clock: an expired rule loads and simply stops applying, and the check says so.
 #include "sensor/cli/policy_command.h"
@@ -9,14 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "sensor/divergence_inputs.h"
 #include "sensor/output/time_format.h"
 #include "sensor/policy/policy.h"
+#include "sensor/roster/roster.h"
 
 namespace parallax::cli {
 namespace {
 
 struct PolicyCheckArgs {
   std::string file;
+  std::string roster;  // optional: suppressions must name its contractors
 };
 
 std::string Networks(const std::vector<policy::NetworkSelector>& v) {
@@ -29,11 +32,24 @@ std::string Networks(const std::vector<policy::NetworkSelector>& v) {
 int RunPolicyCheck(const PolicyCheckArgs& a) {
   std::vector<policy::PolicyProblem> problems;
   policy::Policy p;
-  policy::Policy::Load(a.file, &p, &problems);
-  if (!problems.empty()) {
-    for (const auto& pr : problems) std::cerr << pr.ToString() << "\n";
-    std::cerr << "parallax policy check: " << problems.size()
-              << (problems.size() == 1 ? " problem\n" : " problems\n");
+  std::vector<std::string> lines;
+  if (!policy::Policy::Load(a.file, &p, &problems).ok()) {
+    for (const auto& pr : problems) lines.push_back(pr.ToString());
+  } else if (!a.roster.empty()) {
+    // Against a roster, a rule for a contractor it does not have is a problem here (a typo
+    // never applies); `read` and the daemon only warn.
+    std::vector<roster::RosterProblem> roster_problems;
+    roster::Roster r;
+    if (!roster::Roster::Load(a.roster, &r, &roster_problems).ok()) {
+      for (const auto& pr : roster_problems) lines.push_back(pr.ToString());
+    } else {
+      lines = PolicyContractorsNotInRoster(p, r);
+    }
+  }
+  if (!lines.empty()) {
+    for (const auto& l : lines) std::cerr << l << "\n";
+    std::cerr << "parallax policy check: " << lines.size()
+              << (lines.size() == 1 ? " problem\n" : " problems\n");
     return 1;
   }
   const core::TimeUs now = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -75,6 +91,8 @@ void AddPolicyCommand(CLI::App& app, int& exit_code) {
   CLI::App* check = cmd->add_subcommand(
       "check", "Validate a policy file (YAML) and report each problem with line and field");
   check->add_option("file", args->file, "Policy file (docs/policy.md)")->required();
+  check->add_option("--roster", args->roster,
+                    "Roster whose contractors the suppressions must name (CSV, JSON or YAML)");
   check->callback([args, &exit_code] { exit_code = RunPolicyCheck(*args); });
 }
 

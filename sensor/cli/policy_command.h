@@ -1,5 +1,6 @@
-// `parallax policy check FILE`: validates a policy file (sanctioned networks and suppression
-// rules, docs/policy.md) and prints its rules, or every problem with its line.
+// `parallax policy check FILE [--roster R]`: validates a policy file (sanctioned networks and
+// suppression rules, docs/policy.md), and with a roster that every contractor a suppression names
+// is in it; prints the rules, or every problem with its line.
 #pragma once
 
 #include <CLI/CLI.hpp>

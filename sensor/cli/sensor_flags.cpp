@@ -116,6 +116,11 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     DivergenceInputs in;
     if (auto s = LoadDivergenceInputs(roster_path, identity_path, &in); !s.ok()) return s;
     roster = in.roster;
+    if (policy) {
+      for (const auto& w : PolicyContractorsNotInRoster(*policy, *roster)) {
+        std::fprintf(stderr, "parallax: warning: %s\n", w.c_str());
+      }
+    }
     bindings = in.bindings;
     identity_events = in.identity_events;
     if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;

@@ -185,6 +185,9 @@ core::Status Daemon::Impl::Setup() {
     }
     if (!config.policy.empty()) {
       if (auto s = LoadPolicyFile(config.policy, &in.policy); !s.ok()) return s;
+      for (const auto& w : PolicyContractorsNotInRoster(*in.policy, *in.roster)) {
+        log::Warn("daemon", "policy rule for a contractor not in the roster", {{"rule", w}});
+      }
     }
     divergence::DivergenceOptions dopt;
     if (!config.sensor_location.empty()) {
@@ -368,6 +371,9 @@ void Daemon::Impl::Reload() {
                    "policy",
                    {{"error", s.message()}});
         return;
+      }
+      for (const auto& w : PolicyContractorsNotInRoster(*in.policy, *in.roster)) {
+        log::Warn("daemon", "policy rule for a contractor not in the roster", {{"rule", w}});
       }
     }
   }

@@ -223,6 +223,20 @@ sinks:
         self.assertEqual(r.returncode, 2)
         self.assertIn(f"{bad}:2: suppressions[0].reason: missing", r.stderr)
 
+    def test_a_rule_for_a_contractor_not_in_the_roster_is_said(self):
+        typo = write("typo.yaml", "suppressions:\n  - {contractor: c2, kind: off_hours, reason: r, "
+                                  "who: w}\n  - {contractor: c99, kind: off_hours, reason: r, who: w}\n")
+        want = (f"{typo}:3: suppressions[1].contractor: 'c99' is not in the roster: the rule "
+                "never applies")
+        r = run("policy", "check", typo, "--roster", os.path.join(SCEN, "roster.yaml"))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.splitlines(), [want, "parallax policy check: 1 problem"])
+        r = run("policy", "check", typo)  # without a roster nothing can be said
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run(*read_args(self.scenario, "--events", "stats", "--policy", typo))
+        self.assertEqual(r.returncode, 0, r.stderr)  # read only warns
+        self.assertIn(f"parallax: warning: {want}\n", r.stderr)
+
     def test_policy_needs_a_roster(self):
         r = run("read", os.path.join(SCEN, f"{self.scenario}.pcap"), "--policy", self.policy)
         self.assertEqual(r.returncode, 2)
