@@ -25,6 +25,7 @@ void DivergenceHub::OnFlowEnd(const core::Flow& flow,
 
 std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
   std::lock_guard lock(mu_);
+  const std::uint64_t suppressed_before = engine_->suppressed_total();
   // Every window, not only the ended ones: a SOC wants the alert while it is happening. A window
   // that gathers more evidence later is re-emitted as an update with the same id.
   const auto alerts = engine_->Evaluate(now, /*final=*/true, [&](const auto& due) {
@@ -39,6 +40,12 @@ std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
     log::Info("alerts", "alert raised",
               {{"alert_id", a.Id()}, {"kind", divergence::AlertKindName(a.kind)},
                {"contractor", a.contractor_id}});
+  }
+  if (const auto held = engine_->suppressed_total() - suppressed_before) {
+    // Not alerted, but said: the findings are in /metrics and in the log (docs/policy.md).
+    log::Info("alerts", "findings held back by the policy's suppression rules",
+              {{"count", std::to_string(held)},
+               {"total", std::to_string(engine_->suppressed_total())}});
   }
   return alerts.size();
 }

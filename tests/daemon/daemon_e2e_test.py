@@ -389,6 +389,8 @@ def test_faults(scen, expected):
         fail("the reloaded policy's rule is not in parallax_policy_rules")
     daemon.wait_for("the suppressed finding",
                     lambda: daemon.metric("parallax_suppressed_findings_total") >= 1)
+    if not daemon.log_lines("findings held back by the policy"):
+        fail("the log does not say that findings were held back")
     print(f"  SIGHUP adding a policy: 1 rule, {contractor}/{kind} counted as suppressed")
     with open(policy, "w") as f:
         f.write("suppressions:\n  - kind: off_hour\n    reason: r\n    who: w\n")
