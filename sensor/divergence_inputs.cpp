@@ -31,6 +31,35 @@ core::Status LoadDivergenceInputs(const std::string& roster_path, const std::str
   return core::Status::Ok();
 }
 
+core::Status LoadPolicyFile(const std::string& path, std::shared_ptr<const policy::Policy>* out) {
+  auto p = std::make_shared<policy::Policy>();
+  std::vector<policy::PolicyProblem> problems;
+  if (auto s = policy::Policy::Load(path, p.get(), &problems); !s.ok()) {
+    std::string m = path + ": policy has " + std::to_string(problems.size()) +
+                    " problem(s) (parallax policy check " + path + "):";
+    for (const auto& pr : problems) m += "\n  " + pr.ToString();
+    return core::Status::Error(problems.empty() ? s.message() : m);
+  }
+  *out = std::move(p);
+  return core::Status::Ok();
+}
+
+std::vector<std::string> PolicyContractorsNotInRoster(const policy::Policy& policy,
+                                                      const roster::Roster& roster) {
+  std::vector<std::string> out;
+  const auto& rules = policy.suppressions();
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const auto& s = rules[i];
+    if (s.contractor.empty() || roster.Find(s.contractor)) continue;
+    out.push_back(policy::PolicyProblem{policy.path, s.line,
+                                        "suppressions[" + std::to_string(i) + "].contractor",
+                                        "'" + s.contractor +
+                                            "' is not in the roster: the rule never applies"}
+                      .ToString());
+  }
+  return out;
+}
+
 core::Status ParseSensorLocation(const std::string& text, const std::string& what,
                                  divergence::DivergenceOptions* options) {
   double lat = 0, lon = 0;

@@ -8,6 +8,10 @@
 #include "sensor/cli/roster_command.h"
 #define PARALLAX_HAVE_ROSTER 1
 #endif
+#if __has_include("sensor/cli/policy_command.h")
+#include "sensor/cli/policy_command.h"
+#define PARALLAX_HAVE_POLICY 1
+#endif
 #if __has_include("sensor/cli/report_command.h")
 #include "sensor/cli/report_command.h"
 #define PARALLAX_HAVE_REPORT 1
@@ -28,6 +32,9 @@ int main(int argc, char** argv) {
   parallax::cli::AddRunCommand(app, exit_code);
 #ifdef PARALLAX_HAVE_ROSTER
   parallax::cli::AddRosterCommand(app, exit_code);
+#endif
+#ifdef PARALLAX_HAVE_POLICY
+  parallax::cli::AddPolicyCommand(app, exit_code);
 #endif
 #ifdef PARALLAX_HAVE_GEO
   parallax::cli::AddGeoCommand(app, exit_code);

@@ -30,6 +30,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
     p->engine_ = std::make_unique<divergence::DivergenceEngine>(
         options.roster, options.bindings, options.identity_events ? *options.identity_events : kNone,
         options.divergence, p->intel_.get(), options.store);
+    p->engine_->SetPolicy(options.policy);
   }
   p->table_ = std::make_unique<core::FlowTable>(options.flows, p.get(), &p->stats_.anomalies);
   *status = core::Status::Ok();
@@ -147,6 +148,7 @@ void Pipeline::Finish() {
     }
     stats_.alerts = alerts_.size();
     stats_.attributed_flows = engine_->attributed_flows();
+    if (options_.policy) stats_.suppressed = engine_->suppressed_total();
   }
   writer_->WriteStats(stats_);
   writer_->Flush();

@@ -38,6 +38,8 @@ struct PipelineOptions {
   const std::vector<roster::IdentityEvent>* identity_events = nullptr;
   divergence::DivergenceOptions divergence;
   divergence::AlertStore* store = nullptr;
+  // The SOC's sanctioned networks and suppressions (docs/policy.md); null: none.
+  const policy::Policy* policy = nullptr;
   // Called with every ended flow and its fingerprints, after the divergence engine has seen it
   // (the forensics report collects the flows behind its pictures here). Empty: nothing is called.
   std::function<void(const core::Flow&, const std::vector<analyzers::Fingerprint>&)> flow_tap;

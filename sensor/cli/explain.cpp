@@ -4,10 +4,13 @@
 #include <map>
 #include <string>
 
+#include "sensor/output/time_format.h"
+
 namespace parallax::cli {
 
 void PrintExplain(const roster::Roster& roster, const std::vector<divergence::Alert>& alerts,
-                  std::FILE* out) {
+                  const std::map<std::string, divergence::SuppressedFinding>* suppressed,
+                  std::uint64_t suppressed_total, std::FILE* out) {
   struct Row {
     const roster::Contractor* c;
     std::vector<const divergence::Alert*> alerts;
@@ -46,6 +49,26 @@ void PrintExplain(const roster::Roster& roster, const std::vector<divergence::Al
       std::fprintf(out, "    [%s] %s: %s\n", kSeverity[a->severity],
                    divergence::AlertKindName(a->kind), a->explanation.c_str());
     }
+  }
+  if (!suppressed) return;
+  // Contractor, then most severe first: the same reading order as the table.
+  std::vector<const divergence::SuppressedFinding*> held;
+  for (const auto& [id, f] : *suppressed) held.push_back(&f);
+  std::stable_sort(held.begin(), held.end(), [](const auto* x, const auto* y) {
+    if (x->alert.contractor_id != y->alert.contractor_id) {
+      return x->alert.contractor_id < y->alert.contractor_id;
+    }
+    return x->alert.severity < y->alert.severity;
+  });
+  std::fprintf(out, "\nsuppressed findings: %zu (suppressed %llu times; policy rules, not alerted)\n",
+               held.size(), static_cast<unsigned long long>(suppressed_total));
+  for (const auto* f : held) {
+    const auto& a = f->alert;
+    // The window tells apart the same finding on two days ("2026-01-12T00:00").
+    const std::string window = output::FormatTimestamp(a.window_start).substr(0, 16);
+    std::fprintf(out, "    %-14s [%s] %s (window %s): rule %s: %s (%s)\n",
+                 a.contractor_id.c_str(), kSeverity[a.severity], divergence::AlertKindName(a.kind),
+                 window.c_str(), f->rule_id.c_str(), f->reason.c_str(), f->who.c_str());
   }
 }
 

@@ -81,7 +81,12 @@ int RunRead(ReadArgs& a) {
   }
   pipeline->stats().capture_received = pipeline->stats().packets;
   pipeline->Finish();
-  if (a.explain) PrintExplain(*a.flags.roster, pipeline->alerts(), out);
+  if (a.explain) {
+    const auto* engine = pipeline->engine();
+    PrintExplain(*a.flags.roster, pipeline->alerts(),
+                 a.flags.policy && engine ? &engine->suppressed() : nullptr,
+                 engine ? engine->suppressed_total() : 0, out);
+  }
   if (out != stdout) std::fclose(out);
   return rc;
 }

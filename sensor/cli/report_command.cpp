@@ -136,6 +136,7 @@ int RunReport(ReportArgs& a, bool html_given) {
   in.flows = &collector;
   in.stats = &pipeline->stats();
   in.inputs = a.files;
+  if (a.flags.policy) in.policy_path = a.flags.policy_path;
   in.sensor_latitude = a.flags.pipeline.divergence.sensor_latitude;
   in.sensor_longitude = a.flags.pipeline.divergence.sensor_longitude;
   const report::ReportModel model = report::BuildReport(in);

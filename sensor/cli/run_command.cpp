@@ -1,10 +1,13 @@
 // `parallax run --config FILE`: the egress daemon (sensor/daemon/daemon.h, docs/daemon.md).
 // `--check` validates the configuration and exits.
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "sensor/cli/commands.h"
 #include "sensor/daemon/daemon.h"
 #include "sensor/daemon/daemon_config.h"
+#include "sensor/divergence_inputs.h"
 
 namespace parallax::cli {
 
@@ -26,9 +29,22 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       return;
     }
     if (args->check) {
-      std::printf("%s: configuration is valid (%zu interface(s), %u worker(s), %zu sink(s))\n",
+      // The policy is the file an analyst edits most; a broken one would stop the daemon.
+      std::string policy_note;
+      if (!config.policy.empty()) {
+        std::shared_ptr<const policy::Policy> p;
+        if (auto s = LoadPolicyFile(config.policy, &p); !s.ok()) {
+          std::fprintf(stderr, "parallax run: %s\n", s.message().c_str());
+          exit_code = 2;
+          return;
+        }
+        policy_note = ", policy: " + std::to_string(p->sanctioned().size()) +
+                      " sanctioned network(s), " + std::to_string(p->suppressions().size()) +
+                      " suppression(s)";
+      }
+      std::printf("%s: configuration is valid (%zu interface(s), %u worker(s), %zu sink(s)%s)\n",
                   args->config.c_str(), config.capture.interfaces.size(), config.workers,
-                  config.sinks.size());
+                  config.sinks.size(), policy_note.c_str());
       return;
     }
     exit_code = daemon::Daemon(std::move(config)).Run();

@@ -23,6 +23,8 @@ void SensorFlags::Register(CLI::App* cmd) {
   cmd->add_option("--roster", roster_path, "Contractor roster (CSV, JSON or YAML; docs/roster.md)");
   cmd->add_option("--identity-events", identity_path,
                   "Identity events (JSON lines binding contractors to addresses over time)");
+  cmd->add_option("--policy", policy_path,
+                  "Sanctioned networks and suppression rules (YAML; docs/policy.md)");
   cmd->add_option("--sensor-location", sensor_location,
                   "Where the sensor is, LAT,LON (for the latency checks)");
   cmd->add_option("--store", store_path,
@@ -103,10 +105,22 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
   if (!identity_path.empty() && roster_path.empty()) {
     return core::Status::Error("--identity-events needs --roster");
   }
+  if (!policy_path.empty() && roster_path.empty()) {
+    return core::Status::Error("--policy needs --roster");
+  }
   if (!roster_path.empty()) {
+    if (!policy_path.empty()) {
+      if (auto s = LoadPolicyFile(policy_path, &policy); !s.ok()) return s;
+      pipeline.policy = policy.get();
+    }
     DivergenceInputs in;
     if (auto s = LoadDivergenceInputs(roster_path, identity_path, &in); !s.ok()) return s;
     roster = in.roster;
+    if (policy) {
+      for (const auto& w : PolicyContractorsNotInRoster(*policy, *roster)) {
+        std::fprintf(stderr, "parallax: warning: %s\n", w.c_str());
+      }
+    }
     bindings = in.bindings;
     identity_events = in.identity_events;
     if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;

@@ -25,6 +25,8 @@ struct SensorFlags {
   // Location divergence.
   std::string roster_path;
   std::string identity_path;
+  std::string policy_path;
+  std::shared_ptr<const policy::Policy> policy;
   std::string sensor_location;  // "LAT,LON"
   std::string store_path = ":memory:";
   double window_hours = 24;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct SensorStats {
   std::uint64_t peak_live_flows = 0;
   std::uint64_t fingerprints = 0;
   std::uint64_t alerts = 0;
+  // Findings a suppression rule held back (docs/policy.md); unset when no policy is in use, so
+  // that output without a policy is unchanged.
+  std::optional<std::uint64_t> suppressed;
   std::uint64_t attributed_flows = 0;  // flows tied to a roster contractor
   std::uint64_t capture_received = 0;
   std::uint64_t capture_dropped = 0;     // pcap_stats ps_drop (live capture)

@@ -183,6 +183,12 @@ core::Status Daemon::Impl::Setup() {
     if (auto s = LoadDivergenceInputs(config.roster, config.identity_events, &in); !s.ok()) {
       return s;
     }
+    if (!config.policy.empty()) {
+      if (auto s = LoadPolicyFile(config.policy, &in.policy); !s.ok()) return s;
+      for (const auto& w : PolicyContractorsNotInRoster(*in.policy, *in.roster)) {
+        log::Warn("daemon", "policy rule for a contractor not in the roster", {{"rule", w}});
+      }
+    }
     divergence::DivergenceOptions dopt;
     if (!config.sensor_location.empty()) {
       if (auto s = ParseSensorLocation(config.sensor_location, config.path + ": sensor_location",
@@ -334,6 +340,7 @@ void Daemon::Impl::EmitStats() {
   core::SensorStats s = SumStats(m.workers, m.captures);
   for (const auto& [k, n] : m.divergence.alerts_by_kind) s.alerts += n;
   s.attributed_flows = m.divergence.attributed_flows;
+  if (!config.policy.empty()) s.suppressed = m.divergence.suppressed;
   const std::string line = output::EventLine(output::StatsEventJson(s));
   sinks.Emit(output::EventType::kStats, std::string(), line);
 }
@@ -355,6 +362,19 @@ void Daemon::Impl::Reload() {
       log::Error("daemon", "reload refused: roster or identity events invalid; keeping the old ones",
                  {{"error", s.message()}});
       return;
+    }
+    if (!next.policy.empty()) {
+      if (auto s = LoadPolicyFile(next.policy, &in.policy); !s.ok()) {
+        ++reload_failures;
+        log::Error("daemon",
+                   "reload refused: policy invalid; keeping the old roster, identity events and "
+                   "policy",
+                   {{"error", s.message()}});
+        return;
+      }
+      for (const auto& w : PolicyContractorsNotInRoster(*in.policy, *in.roster)) {
+        log::Warn("daemon", "policy rule for a contractor not in the roster", {{"rule", w}});
+      }
     }
   }
   std::shared_ptr<const geoip::GeoIntel> intel;
@@ -383,10 +403,15 @@ void Daemon::Impl::Reload() {
   }
   config.roster = next.roster;
   config.identity_events = next.identity_events;
+  config.policy = next.policy;
   config.geoip = next.geoip;
   config.log_level = next.log_level;
   ++reloads;
-  log::Info("daemon", "reloaded", {{"contractors", std::to_string(hub ? hub->counters().contractors : 0)}});
+  const DivergenceHub::Counters after = hub ? hub->counters() : DivergenceHub::Counters();
+  log::Info("daemon", "reloaded",
+            {{"contractors", std::to_string(after.contractors)},
+             {"policy_rules",
+              std::to_string(after.policy_sanctioned + after.policy_suppressions)}});
 }
 
 void Daemon::Impl::MainLoop() {

@@ -5,8 +5,8 @@
 //   io thread (Boost.Asio): signals, sink delivery, HTTP /metrics and /healthz
 //   main thread: start-up, privilege drop, periodic evaluation and stats, reload, shutdown
 //
-// SIGHUP reloads the configuration's roster, identity events, GeoIP data and log level without
-// touching flows or evidence (a broken file keeps the old data and the log says why).
+// SIGHUP reloads the configuration's roster, identity events, policy, GeoIP data and log level
+// without touching flows or evidence (a broken file keeps the old data and the log says why).
 // SIGTERM/SIGINT: captures stop, workers drain their queues and end every flow, the engine is
 // evaluated a last time, sinks get up to 10 s to deliver (undelivered alerts stay spooled for
 // the next start), exit 0.

@@ -252,6 +252,12 @@ void Load(const std::string& path, DaemonConfig* c) {
   c->roster = Resolve(base, c->roster);
   top.Scalar("identity_events", &c->identity_events);
   c->identity_events = Resolve(base, c->identity_events);
+  top.Scalar("policy", &c->policy);
+  c->policy = Resolve(base, c->policy);
+  if (!c->policy.empty() && c->roster.empty()) {
+    top.Fail(root["policy"], "policy: needs a roster (suppressions and sanctioned networks apply "
+                             "to divergence findings)");
+  }
   top.Scalar("sensor_location", &c->sensor_location);
   top.Number("window_hours", &c->window_hours, 1, 720);
   top.Number("evaluate_interval_s", &c->evaluate_interval_s, 0.1, 86400);

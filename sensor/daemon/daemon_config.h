@@ -46,6 +46,7 @@ struct DaemonConfig {
 
   std::string roster;                   // empty: no divergence analysis (fingerprints only)
   std::string identity_events;
+  std::string policy;                   // sanctioned networks and suppressions (docs/policy.md)
   std::string sensor_location;          // "LAT,LON"
   double window_hours = 24;
   double evaluate_interval_s = 30;      // how often alerts are evaluated while running

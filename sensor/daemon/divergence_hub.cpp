@@ -14,6 +14,7 @@ DivergenceHub::DivergenceHub(DivergenceInputs inputs, divergence::DivergenceOpti
   engine_ = std::make_unique<divergence::DivergenceEngine>(
       inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events, options,
       intel_.get(), store_.get());
+  engine_->SetPolicy(inputs_.policy.get());
 }
 
 void DivergenceHub::OnFlowEnd(const core::Flow& flow,
@@ -24,6 +25,7 @@ void DivergenceHub::OnFlowEnd(const core::Flow& flow,
 
 std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
   std::lock_guard lock(mu_);
+  const std::uint64_t suppressed_before = engine_->suppressed_total();
   // Every window, not only the ended ones: a SOC wants the alert while it is happening. A window
   // that gathers more evidence later is re-emitted as an update with the same id.
   const auto alerts = engine_->Evaluate(now, /*final=*/true, [&](const auto& due) {
@@ -39,6 +41,12 @@ std::size_t DivergenceHub::Evaluate(core::TimeUs now) {
               {{"alert_id", a.Id()}, {"kind", divergence::AlertKindName(a.kind)},
                {"contractor", a.contractor_id}});
   }
+  if (const auto held = engine_->suppressed_total() - suppressed_before) {
+    // Not alerted, but said: the findings are in /metrics and in the log (docs/policy.md).
+    log::Info("alerts", "findings held back by the policy's suppression rules",
+              {{"count", std::to_string(held)},
+               {"total", std::to_string(engine_->suppressed_total())}});
+  }
   return alerts.size();
 }
 
@@ -52,6 +60,7 @@ void DivergenceHub::Reload(DivergenceInputs inputs) {
   DivergenceInputs old = std::move(inputs_);
   inputs_ = std::move(inputs);
   engine_->Rebind(inputs_.roster.get(), inputs_.bindings.get(), *inputs_.identity_events);
+  engine_->SetPolicy(inputs_.policy.get());
 }
 
 DivergenceHub::Counters DivergenceHub::counters() const {
@@ -64,6 +73,11 @@ DivergenceHub::Counters DivergenceHub::counters() const {
   c.evidence_windows = engine_->windows();
   c.store_errors = store_ ? store_->errors() : 0;
   c.contractors = inputs_.roster->contractors().size();
+  c.suppressed = engine_->suppressed_total();
+  if (inputs_.policy) {
+    c.policy_sanctioned = inputs_.policy->sanctioned().size();
+    c.policy_suppressions = inputs_.policy->suppressions().size();
+  }
   return c;
 }
 

@@ -2,7 +2,7 @@
 // ended flows (FlowEndHook); the daemon's timer evaluates it, and each alert goes to the sinks
 // (spooled, fsync'd) before the alert store records it as emitted, so a crash between the two
 // repeats an alert (same id) rather than losing it. SIGHUP swaps in a new roster and identity
-// events; evidence and alert history are kept.
+// events and the SOC's policy; evidence and alert history are kept.
 // Thread-safety: thread-safe (one mutex; flows end far less often than packets arrive).
 #pragma once
 
@@ -43,6 +43,9 @@ class DivergenceHub final : public FlowEndHook {
     std::size_t evidence_windows = 0;
     std::uint64_t store_errors = 0;
     std::size_t contractors = 0;
+    std::uint64_t suppressed = 0;         // DivergenceEngine::suppressed_total
+    std::size_t policy_sanctioned = 0;    // rules of the policy in use
+    std::size_t policy_suppressions = 0;
   };
   Counters counters() const;
 

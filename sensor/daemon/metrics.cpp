@@ -181,6 +181,14 @@ std::string RenderPrometheus(const MetricsSnapshot& m) {
   w.Sample("parallax_evidence_windows_retired_total", static_cast<double>(d.retired_windows));
   w.Family("parallax_roster_contractors", "gauge", "Contractors in the loaded roster.");
   w.Sample("parallax_roster_contractors", static_cast<double>(d.contractors));
+  w.Family("parallax_suppressed_findings_total", "counter",
+           "Findings a suppression rule of the policy held back (evaluated, not alerted).");
+  w.Sample("parallax_suppressed_findings_total", static_cast<double>(d.suppressed));
+  w.Family("parallax_policy_rules", "gauge", "Rules in the loaded policy, by type.");
+  w.Sample("parallax_policy_rules", static_cast<double>(d.policy_sanctioned),
+           {{"type", "sanctioned"}});
+  w.Sample("parallax_policy_rules", static_cast<double>(d.policy_suppressions),
+           {{"type", "suppression"}});
   w.Family("parallax_alert_store_errors_total", "counter", "Failed alert-store (SQLite) writes.");
   w.Sample("parallax_alert_store_errors_total", static_cast<double>(d.store_errors));
 

@@ -26,6 +26,7 @@ nlohmann::ordered_json StatsEventJson(const core::SensorStats& s) {
                  {"peak_live", s.peak_live_flows}};
   st["fingerprints"] = s.fingerprints;
   st["alerts"] = s.alerts;
+  if (s.suppressed) st["suppressed"] = *s.suppressed;
   st["attributed_flows"] = s.attributed_flows;
   st["capture"] = {{"received", s.capture_received},
                    {"dropped", s.capture_dropped},

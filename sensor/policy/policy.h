@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,10 @@ struct PolicyProblem {
   std::string message;
   std::string ToString() const;  // "policy.yaml:12: suppressions[2].expires: not RFC 3339 ('x')"
 };
+
+// The alert kind names a suppression may give (as sensor/divergence/alert.cpp's AlertKindName
+// spells them; policy does not depend on divergence, tests/policy checks the two agree).
+std::span<const std::string_view> AlertKindNames();
 
 class Policy {
  public:

@@ -292,6 +292,8 @@ ReportModel BuildReport(const ReportInputs& in) {
   m.first_ts = in.stats->first_ts;
   m.last_ts = in.stats->last_ts;
   m.attributed_flows = in.engine->attributed_flows();
+  m.policy_path = in.policy_path;
+  if (in.policy_path) m.suppressed_total = in.engine->suppressed_total();
   m.sensor_latitude = in.sensor_latitude;
   m.sensor_longitude = in.sensor_longitude;
   const bool have_sensor = in.sensor_latitude && in.sensor_longitude;
@@ -335,6 +337,28 @@ ReportModel BuildReport(const ReportInputs& in) {
     }
     std::stable_sort(cr.alerts.begin(), cr.alerts.end(),
                      [](const AlertView& x, const AlertView& y) {
+                       if (x.severity != y.severity) return x.severity < y.severity;
+                       return x.score > y.score;
+                     });
+
+    // Findings the policy held back, worst first: out of the alert stream, not out of sight.
+    for (const auto& [id, f] : in.engine->suppressed()) {
+      if (f.alert.contractor_id != c.id) continue;
+      SuppressedView v;
+      v.id = id;
+      v.kind = divergence::AlertKindName(f.alert.kind);
+      v.severity = f.alert.severity;
+      v.score = f.alert.score;
+      v.explanation = f.alert.explanation;
+      v.first_seen = f.alert.first_seen;
+      v.last_seen = f.alert.last_seen;
+      v.rule_id = f.rule_id;
+      v.reason = f.reason;
+      v.who = f.who;
+      cr.suppressed.push_back(std::move(v));
+    }
+    std::stable_sort(cr.suppressed.begin(), cr.suppressed.end(),
+                     [](const SuppressedView& x, const SuppressedView& y) {
                        if (x.severity != y.severity) return x.severity < y.severity;
                        return x.score > y.score;
                      });
@@ -450,7 +474,7 @@ ReportModel BuildReport(const ReportInputs& in) {
     if (have_sensor && rp.samples.empty())
       rp.note = "no handshake RTT measured to this contractor's egress";
 
-    cr.seen = !cr.flows.empty() || !cr.alerts.empty();
+    cr.seen = !cr.flows.empty() || !cr.alerts.empty() || !cr.suppressed.empty();
     cr.verdict = SeverityLabel(cr.worst_severity);
     if (!cr.alerts.empty()) {
       std::string kinds;

@@ -23,6 +23,9 @@ struct ReportInputs {
   const FlowCollector* flows = nullptr;                    // required
   const core::SensorStats* stats = nullptr;                // required
   std::vector<std::string> inputs;
+  // The policy file in use (docs/policy.md); unset: none (the engine's suppressed findings are
+  // then always empty and no section is written).
+  std::optional<std::string> policy_path;
   std::optional<double> sensor_latitude, sensor_longitude;
   // Sessions of one lane closer than this merge into one bar of the timeline.
   core::TimeUs session_gap = core::Seconds(600);

@@ -145,6 +145,9 @@ nlohmann::ordered_json ReportToJson(const ReportModel& m, const std::string& gen
   } else {
     j["sensor"] = nullptr;
   }
+  if (m.policy_path) {
+    j["policy"] = {{"file", *m.policy_path}, {"suppressed_total", m.suppressed_total}};
+  }
   Json cs = Json::array();
   for (const auto& c : m.contractors) {
     Json x;
@@ -176,6 +179,22 @@ nlohmann::ordered_json ReportToJson(const ReportModel& m, const std::string& gen
       alerts.push_back(std::move(y));
     }
     x["alerts"] = std::move(alerts);
+    if (m.policy_path) {
+      Json held = Json::array();
+      for (const auto& s : c.suppressed) {
+        Json y;
+        y["id"] = s.id;
+        y["kind"] = s.kind;
+        y["severity"] = s.severity;
+        y["score"] = s.score;
+        y["explanation"] = s.explanation;
+        PutTime(y, "first_seen", s.first_seen);
+        PutTime(y, "last_seen", s.last_seen);
+        y["rule"] = {{"id", s.rule_id}, {"reason", s.reason}, {"who", s.who}};
+        held.push_back(std::move(y));
+      }
+      x["suppressed"] = std::move(held);
+    }
     Json places = Json::array();
     for (const auto& p : c.places) places.push_back(PlaceJson(p));
     x["map"] = {{"places", std::move(places)}};

@@ -122,6 +122,16 @@ struct AlertView {
   std::uint64_t flows = 0;  // attributed flows tagged as behind this finding
 };
 
+// A finding a suppression rule of the SOC's policy held back (docs/policy.md): shown, not alerted.
+struct SuppressedView {
+  std::string id, kind;
+  int severity = 2;
+  double score = 0;
+  std::string explanation;
+  core::TimeUs first_seen = 0, last_seen = 0;
+  std::string rule_id, reason, who;
+};
+
 struct ContractorReport {
   std::string id, name;
   std::string claimed_label;
@@ -132,6 +142,7 @@ struct ContractorReport {
   std::string verdict;  // "HIGH", "MEDIUM", "LOW", "none"
   std::string verdict_line;
   std::vector<AlertView> alerts;
+  std::vector<SuppressedView> suppressed;  // worst first; only filled with a policy
   std::vector<Place> places;  // claimed first
   std::vector<Session> sessions;
   Heatmap heatmap;
@@ -148,6 +159,10 @@ struct ReportModel {
   std::uint64_t attributed_flows = 0;
   std::optional<double> sensor_latitude, sensor_longitude;
   std::vector<ContractorReport> contractors;  // most suspicious first
+  // The policy in use (its file), and how many times a finding was suppressed; the report's
+  // "suppressed" sections are written only with a policy.
+  std::optional<std::string> policy_path;
+  std::uint64_t suppressed_total = 0;
 };
 
 }  // namespace parallax::report

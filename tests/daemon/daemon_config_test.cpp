@@ -42,6 +42,7 @@ TEST_CASE("the sample configuration in config/ loads with its documented values"
   CHECK(c.sinks[2].format == "hec");
   CHECK(c.sinks[2].tls.verify);
   CHECK(c.pipeline.flows.tcp_idle_timeout == 300'000'000);
+  CHECK(c.policy == "/etc/parallax/policy.yaml");
 }
 
 TEST_CASE("defaults fill what a minimal configuration leaves out") {
@@ -53,14 +54,17 @@ TEST_CASE("defaults fill what a minimal configuration leaves out") {
   CHECK(c.sinks[0].events == std::vector<std::string>{"alert"});
   CHECK(c.evaluate_interval_s == 30);
   CHECK(c.roster.empty());
+  CHECK(c.policy.empty());
 }
 
 TEST_CASE("relative paths are relative to the configuration file's folder") {
   DaemonConfig c;
   const std::string path = WriteTemp("relative.yaml", std::string(kMinimal) +
-                                                          "roster: roster.yaml\nstate_dir: state\n");
+                                                          "roster: roster.yaml\nstate_dir: state\n"
+                                                          "policy: policy.yaml\n");
   REQUIRE(LoadDaemonConfig(path, &c).ok());
   CHECK(c.roster == std::string(PARALLAX_TEST_TMP) + "/roster.yaml");
+  CHECK(c.policy == std::string(PARALLAX_TEST_TMP) + "/policy.yaml");
   CHECK(c.state_dir == std::string(PARALLAX_TEST_TMP) + "/state");
 }
 
@@ -91,6 +95,10 @@ TEST_CASE("configuration errors name the file, line and column") {
       {"", "the configuration file is empty"},
       {"capture:\n  interfaces: [eth1]\nsinks:\n  - type: syslog\n    transport: sctp\n",
        "sinks[0].transport: expected udp or tcp"},
+      {"capture:\n  interfaces: [eth1]\npolicy: [a.yaml, b.yaml]\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:9: policy: expected a single value"},
+      {"capture:\n  interfaces: [eth1]\npolicy: p.yaml\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:9: policy: needs a roster"},
   };
   for (const auto& c : cases) {
     DaemonConfig out;

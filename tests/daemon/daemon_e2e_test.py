@@ -11,7 +11,8 @@ in the namespace.
            with no capabilities; /metrics and /healthz answer; SIGTERM exits 0
   faults   the HTTP receiver is stopped mid-run: alerts spool; the daemon is killed with -9
            and restarted; the receiver comes back: every alert arrives. SIGHUP with a broken
-           roster keeps the old one and the log says why; a good roster reloads.
+           roster keeps the old one and the log says why; a good roster reloads; a policy added
+           by SIGHUP suppresses a held finding, a broken policy is refused with its line.
 
 tcpreplay replays at 5,000 packets/s, which squeezes hours into seconds and round trips into
 microseconds: the timing detections (latency_inconsistent, off_hours) are then artefacts of
@@ -139,7 +140,7 @@ def check_not_world_readable(*roots):
     return n
 
 
-def write_config(path, scen, state, sinks, roster=None, http_extra=""):
+def write_config(path, scen, state, sinks, roster=None, http_extra="", policy=None):
     lines = [
         "capture: {interfaces: [veth1]}",
         "workers: 2",
@@ -148,6 +149,7 @@ def write_config(path, scen, state, sinks, roster=None, http_extra=""):
         f"state_dir: {state}",
         f"roster: {roster or os.path.join(scen, 'roster.yaml')}",
         f"identity_events: {os.path.join(WORK, 'identity.jsonl')}",
+    ] + ([f"policy: {policy}"] if policy else []) + [
         f"sensor_location: \"{open(os.path.join(scen, 'sensor.txt')).read().strip()}\"",
         "window_hours: 720",
         "evaluate_interval_s: 1",
@@ -366,6 +368,41 @@ def test_faults(scen, expected):
     daemon.p.send_signal(signal.SIGHUP)
     daemon.wait_for("the reload", lambda: daemon.metric("parallax_reloads_total") == 1)
     print(f"  SIGHUP with the roster restored: reloaded, {contractors:.0f} contractors")
+
+    # SIGHUP adding a policy (docs/policy.md) that suppresses one expected alert: the windows are
+    # still held and evaluated every second, so the finding is counted as suppressed; then a broken
+    # policy is refused with its line and the old one stays.
+    contractor, kind = sorted(x for x in expected if x[1] not in TIMING_KINDS)[0]
+    policy = os.path.join(d, "policy.yaml")
+    with open(policy, "w") as f:
+        f.write(f"suppressions:\n  - {{id: E2E-1, contractor: {contractor}, kind: {kind}, "
+                "reason: e2e, who: daemon_e2e_test}\n")
+    os.chmod(policy, 0o644)
+    write_config(cfg, scen, os.path.join(d, "state"), [
+        f"{{name: eve, type: file, path: {d}/eve.json}}",
+        f"{{name: hec, type: http, url: '{url}', format: hec, batch_linger_s: 0.2, "
+        "retry_initial_s: 0.2, retry_max_s: 1}",
+    ], roster=roster, http_extra=f", bearer_token_file: {d}/metrics.token", policy=policy)
+    daemon.p.send_signal(signal.SIGHUP)
+    daemon.wait_for("the policy reload", lambda: daemon.metric("parallax_reloads_total") == 2)
+    if daemon.metric("parallax_policy_rules", 'type="suppression"') != 1:
+        fail("the reloaded policy's rule is not in parallax_policy_rules")
+    daemon.wait_for("the suppressed finding",
+                    lambda: daemon.metric("parallax_suppressed_findings_total") >= 1)
+    if not daemon.log_lines("findings held back by the policy"):
+        fail("the log does not say that findings were held back")
+    print(f"  SIGHUP adding a policy: 1 rule, {contractor}/{kind} counted as suppressed")
+    with open(policy, "w") as f:
+        f.write("suppressions:\n  - kind: off_hour\n    reason: r\n    who: w\n")
+    daemon.p.send_signal(signal.SIGHUP)
+    daemon.wait_for("the refused policy reload",
+                    lambda: daemon.metric("parallax_reload_failures_total") == 2)
+    refused = daemon.log_lines("reload refused")
+    if not refused or f"{policy}:2: suppressions[0].kind" not in refused[-1]["error"]:
+        fail("the log does not name the broken policy's line")
+    if daemon.metric("parallax_policy_rules", 'type="suppression"') != 1:
+        fail("a refused policy reload changed the running policy")
+    print("  SIGHUP with a broken policy:", refused[-1]["error"].splitlines()[-1].strip())
     daemon.stop()
     recv.stop()
     check_alert_set("http after faults", alerts_in(f"{d}/http.jsonl"), expected)

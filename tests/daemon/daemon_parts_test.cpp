@@ -85,6 +85,9 @@ TEST_CASE("metrics render in the Prometheus text format with escaped labels") {
   m.workers = {w, w};
   m.captures.push_back({"eth\"1", {100, 7, 0, true}});
   m.divergence.alerts_by_kind["location_mismatch"] = 1;
+  m.divergence.suppressed = 5;
+  m.divergence.policy_sanctioned = 2;
+  m.divergence.policy_suppressions = 3;
   parallax::sinks::SinkStats s;
   s.spool_records = 4;
   s.up = false;
@@ -97,6 +100,10 @@ TEST_CASE("metrics render in the Prometheus text format with escaped labels") {
   CHECK(text.find("parallax_fingerprints_total{kind=\"vpn\"} 4\n") != std::string::npos);
   CHECK(text.find("parallax_capture_dropped_total{interface=\"eth\\\"1\"} 7\n") != std::string::npos);
   CHECK(text.find("parallax_alerts_total{kind=\"location_mismatch\"} 1\n") != std::string::npos);
+  CHECK(text.find("# TYPE parallax_suppressed_findings_total counter\n") != std::string::npos);
+  CHECK(text.find("parallax_suppressed_findings_total 5\n") != std::string::npos);
+  CHECK(text.find("parallax_policy_rules{type=\"sanctioned\"} 2\n") != std::string::npos);
+  CHECK(text.find("parallax_policy_rules{type=\"suppression\"} 3\n") != std::string::npos);
   CHECK(text.find("parallax_sink_spool_records{sink=\"splunk\"} 4\n") != std::string::npos);
   CHECK(text.find("parallax_sink_up{sink=\"splunk\"} 0\n") != std::string::npos);
   // Every sample line belongs to a family declared before it.

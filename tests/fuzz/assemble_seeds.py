@@ -64,9 +64,15 @@ def main():
                    "tests/**/*identity*.jsonl"):
         put(out, "fuzz_identity_events", read(f), f)
 
+    for f in files("config/policy*.yaml"):
+        put(out, "fuzz_policy", read(f), f)
+    for md in files("docs/policy.md"):
+        for b in yaml_blocks(md):
+            put(out, "fuzz_policy", b, md)
+
     for f in files("config/*.yaml", "tests/daemon/**/*.yaml", "tests/daemon/**/*.yml",
                    "tests/fuzz/seeds/fuzz_daemon_config/*"):
-        if "roster" not in os.path.basename(f):
+        if "roster" not in os.path.basename(f) and "policy" not in os.path.basename(f):
             put(out, "fuzz_daemon_config", read(f), f)
     for md in files("docs/daemon.md", "docs/configuration.md"):
         for b in yaml_blocks(md):

@@ -121,6 +121,23 @@
       box.appendChild(d);
     });
     sec.appendChild(box);
+    // Findings the SOC's policy suppressed (docs/policy.md): listed, not alerted.
+    if (c.suppressed && c.suppressed.length) {
+      var sup = el("div", { "class": "suppressed", id: "suppressed-" + c.id });
+      sup.appendChild(el("h3", {}, "Suppressed findings (" + c.suppressed.length + ")"));
+      c.suppressed.forEach(function (s) {
+        var sevName = ["", "HIGH", "MEDIUM", "LOW"][s.severity] || "none";
+        var d = el("div", { "class": "alert suppressed-finding", "data-kind": s.kind });
+        d.appendChild(el("span", { "class": "sev" }, sevName));
+        d.appendChild(document.createTextNode(" "));
+        d.appendChild(el("span", { "class": "kind" }, s.kind));
+        d.appendChild(el("span", { "class": "mono" }, "rule " + s.rule.id + " \u00b7 " + s.rule.who));
+        d.appendChild(el("p", {}, s.explanation));
+        d.appendChild(el("p", { "class": "note" }, "Suppressed: " + s.rule.reason));
+        sup.appendChild(d);
+      });
+      sec.appendChild(sup);
+    }
   }
 
   // ---- map -----------------------------------------------------------------------------------
