@@ -50,6 +50,14 @@ std::string_view NetworkSourceName(NetworkSource source);
 std::optional<NetworkType> ParseNetworkType(std::string_view name);
 bool IsSpecialPurpose(NetworkType type);
 
+// Curated hosting rows whose business is renting remote desktops (hosted Macs, cloud PCs) name
+// their provider "hosted desktop: NAME" (geoip/data/network_types.tsv, docs/geoip.md).
+inline constexpr std::string_view kHostedDesktopPrefix = "hosted desktop: ";
+inline bool IsHostedDesktopProvider(std::string_view provider) {
+  return provider.size() > kHostedDesktopPrefix.size() &&
+         provider.substr(0, kHostedDesktopPrefix.size()) == kHostedDesktopPrefix;
+}
+
 }  // namespace parallax::geoip
 
 #endif  // PARALLAX_GEOIP_NETWORK_TYPE_H_

@@ -308,6 +308,10 @@ TEST_CASE("curated rows: hosting, hosted desktops, residential and mobile", "[ne
                                                 std::string(kCuratedNetworkTypesName) + ":"));
   }
   CHECK(curated.Find(any, 20712) == nullptr);  // Andrews & Arnold: not in the table
+  CHECK(IsHostedDesktopProvider(curated.Find(any, 395336)->provider));  // MacStadium
+  CHECK_FALSE(IsHostedDesktopProvider(curated.Find(any, 16509)->provider));  // AWS: "-"
+  CHECK_FALSE(IsHostedDesktopProvider("hosted desktop: "));
+  CHECK_FALSE(IsHostedDesktopProvider("Mullvad"));
 }
 
 TEST_CASE("no org-name rule contradicts a curated row's registry name", "[network][curated]") {
