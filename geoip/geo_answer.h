@@ -23,7 +23,7 @@ struct GeoAnswer {
   std::string_view asn_db;        // path of the database that gave the ASN, or empty
   std::string_view anonymous_db;  // path of the Anonymous-IP database that had a record
 
-  NetworkType network_type = NetworkType::kResidential;
+  NetworkType network_type = NetworkType::kUnknown;
   NetworkSource network_source = NetworkSource::kDefault;
   std::string provider;        // "Mullvad", "Tor", the VPN's AS name, ... or empty
   std::string network_detail;  // why: "list.txt:12", "keyword 'hosting'", "RFC 1918", ...

@@ -98,9 +98,10 @@ GeoAnswer GeoIntel::Lookup(const IpAddress& address) const {
   if (anonymous_db_ && anonymous_db_->Lookup(address, &a.record))
     a.anonymous_db = anonymous_db_->path();
 
-  a.network_type = NetworkType::kResidential;
+  // Unknown stays unknown: residential is only what a source says.
+  a.network_type = NetworkType::kUnknown;
   a.network_source = NetworkSource::kDefault;
-  a.network_detail = "public address; no source matched";
+  a.network_detail = "no source matched";
   if (const auto match = ClassifyAsnOrg(a.record.as_organisation)) {
     a.network_type = match->type;
     a.network_source = NetworkSource::kAsnOrgName;

@@ -2,7 +2,7 @@
 // what kind of network is it".
 //
 // Network type precedence (later overrides earlier; docs/geoip.md explains the order):
-//   special-purpose range (final) > default residential < ASN organisation keywords
+//   special-purpose range (final) > default unknown < ASN organisation keywords
 //   < curated table (geoip/data/network_types.tsv, built in) < Anonymous-IP database
 //   < operator lists, in the order given.
 // Location: the first location database (in the order given) with data for the address.

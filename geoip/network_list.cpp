@@ -109,7 +109,8 @@ Status NetworkList::Parse(std::string_view text, std::string_view name, const Li
       const auto type = words.size() >= 2 ? ParseNetworkType(words[1]) : std::nullopt;
       if (!type)
         return bad(
-            "@default needs a network type (hosting, vpn, tor_exit, proxy, mobile, residential)");
+            "@default needs a network type (hosting, vpn, tor_exit, proxy, mobile, residential, "
+            "unknown)");
       default_type = type;
       default_provider = std::string(AfterWords(line, 2));
       continue;
@@ -177,8 +178,14 @@ Status NetworkList::ParseCurated(std::string_view text, std::string_view name, N
     if (cols[3].empty()) return bad("every entry must name its public source");
     const auto type = ParseNetworkType(cols[1]);
     if (!type) return bad(std::string("unknown network type '").append(cols[1]).append("'"));
+    // "unknown" is what no source deciding means; a curated row that decides nothing is a typo.
+    if (*type == NetworkType::kUnknown)
+      return bad("'unknown' is not a curated type: leave the network out instead");
+    if (cols[2].empty()) return bad("empty provider column; write '-' for none");
+    // Detail: the target first, so "decided by" reads "curated: AS7393 (file:line) source".
     NetworkLabel label{*type, cols[2] == "-" ? std::string() : std::string(cols[2]),
-                       Where(name, line_no) + " (" + std::string(cols[3]) + ")"};
+                       std::string(cols[0]) + " (" + Where(name, line_no) + ") " +
+                           std::string(cols[3])};
     if (const auto cidr = Cidr::Parse(cols[0])) {
       list.cidrs_.Insert(*cidr, std::move(label));
     } else if (const auto asn = ParseAsn(cols[0])) {

@@ -37,7 +37,7 @@
 namespace parallax::geoip {
 
 struct NetworkLabel {
-  NetworkType type = NetworkType::kResidential;
+  NetworkType type = NetworkType::kUnknown;
   std::string provider;  // "Mullvad", "Tor", ... or empty
   std::string origin;    // "file:line", plus the public source for curated entries
 };

@@ -8,6 +8,8 @@ namespace parallax::geoip {
 
 std::string_view NetworkTypeName(NetworkType type) {
   switch (type) {
+    case NetworkType::kUnknown:
+      return "unknown";
     case NetworkType::kResidential:
       return "residential";
     case NetworkType::kHosting:
@@ -62,6 +64,7 @@ std::optional<NetworkType> ParseNetworkType(std::string_view name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "unknown") return NetworkType::kUnknown;
   if (lower == "residential" || lower == "business") return NetworkType::kResidential;
   if (lower == "hosting" || lower == "datacenter") return NetworkType::kHosting;
   if (lower == "vpn") return NetworkType::kVpn;

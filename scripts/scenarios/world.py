@@ -57,7 +57,7 @@ class Network:
 _N = Network
 NETWORKS = {
     # The company's own block: no keyword, nothing is decided on it.
-    "corp": _N("74.208.120.0/24", DALLAS, 64600, "Example Contoso Corporation", "residential", 20),
+    "corp": _N("74.208.120.0/24", DALLAS, 64600, "Example Contoso Corporation", "unknown", 20),
     "austin_home": _N("70.112.40.0/22", AUSTIN, 64601, "Example Cable Texas LLC",
                       "residential", 10),
     "astrill_exit": _N("104.194.216.0/24", LOS_ANGELES, 64602, "Example Cloud Servers Inc",

@@ -19,7 +19,8 @@ namespace parallax::test {
 
 class FakeIntel : public analyzers::NetworkIntel {
  public:
-  // Sets the answer for an address ("hosting", "vpn", "residential"...).
+  // Sets the answer for an address ("hosting", "vpn", "residential"...). Any other address is
+  // what geoip says of a public address no source knows: "unknown" (known: the data is loaded).
   void Set(const std::string& ip, analyzers::NetworkInfo info) {
     info.known = true;
     answers_[ip] = std::move(info);
@@ -28,7 +29,7 @@ class FakeIntel : public analyzers::NetworkIntel {
     auto it = answers_.find(a.ToString());
     if (it != answers_.end()) return it->second;
     analyzers::NetworkInfo n;
-    n.type = "residential";
+    n.type = "unknown";
     n.known = true;
     return n;
   }

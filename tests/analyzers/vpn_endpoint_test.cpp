@@ -153,7 +153,7 @@ TEST_CASE("vpn_endpoint: without network intelligence it says nothing about netw
   CHECK(out.empty());
 }
 
-TEST_CASE("vpn_endpoint: benign captures with every address residential give nothing") {
+TEST_CASE("vpn_endpoint: benign captures with every address unknown give nothing") {
   for (const char* rel : {"ndpi/chrome.pcap", "ndpi/sites.pcapng", "ndpi/quic.pcap"}) {
     AnalyzerHarness h("vpn_endpoint");
     if (!h.ReadFile(SharedPcap(rel))) {

@@ -45,7 +45,7 @@ TEST_CASE("without any GeoIntel the cache still classifies", "[cache]") {
   CHECK(cache.Lookup(Ip("192.168.1.1")).network_type == NetworkType::kPrivate);
   const GeoAnswer& a = cache.Lookup(Ip("8.8.8.8"));
   CHECK_FALSE(a.record.has_location_data);
-  CHECK(a.network_type == NetworkType::kResidential);
+  CHECK(a.network_type == NetworkType::kUnknown);
 }
 
 TEST_CASE("a swap invalidates cached answers", "[cache][reload]") {

@@ -170,10 +170,12 @@ TEST_CASE("network type precedence and decided-by", "[network][precedence]") {
   INFO(s.message());
   REQUIRE(s.ok());
 
-  // Default: public, nothing matched.
+  // Default: public, nothing matched ("Andrews & Arnold Ltd": no keyword, not curated). Unknown,
+  // not residential: residential is only what a source says.
   GeoAnswer a = intel->Lookup(Ip("81.2.69.1"));
-  CHECK(a.network_type == NetworkType::kResidential);
+  CHECK(a.network_type == NetworkType::kUnknown);
   CHECK(a.network_source == NetworkSource::kDefault);
+  CHECK(a.network_detail == "no source matched");
   CHECK(a.record.city == "London");
   CHECK(a.record.asn == 20712);
 
@@ -210,7 +212,11 @@ TEST_CASE("network type precedence and decided-by", "[network][precedence]") {
   CHECK(a.provider == "Tor");
   a = intel->Lookup(Ip("216.160.83.5"));
   CHECK(a.network_type == NetworkType::kProxy);
-  CHECK(intel->Lookup(Ip("216.160.83.200")).network_type == NetworkType::kResidential);
+  // Outside the proxy range the curated table decides: AS209 (CenturyLink) is an access ISP.
+  a = intel->Lookup(Ip("216.160.83.200"));
+  CHECK(a.network_type == NetworkType::kResidential);
+  CHECK(a.network_source == NetworkSource::kCurated);
+  CHECK_THAT(a.network_detail, Catch::StartsWith("AS209 (geoip/data/network_types.tsv:"));
 
   // Mobile via the curated table (AS21928).
   CHECK(intel->Lookup(Ip("172.58.1.1")).network_type == NetworkType::kMobile);
@@ -229,6 +235,140 @@ TEST_CASE("network type precedence and decided-by", "[network][precedence]") {
   std::shared_ptr<const GeoIntel> plain;
   REQUIRE(GeoIntel::Open(bare, &plain).ok());
   CHECK(plain->Lookup(Ip("45.77.1.1")).network_source == NetworkSource::kDefault);
+  CHECK(plain->Lookup(Ip("45.77.1.1")).network_type == NetworkType::kUnknown);
+  CHECK(plain->Lookup(Ip("216.160.83.200")).network_type == NetworkType::kUnknown);
+}
+
+TEST_CASE("'unknown' is a network type an operator list may give", "[network][lists]") {
+  CHECK(ParseNetworkType("unknown") == NetworkType::kUnknown);
+  CHECK(ParseNetworkType("UNKNOWN") == NetworkType::kUnknown);
+  CHECK(NetworkTypeName(NetworkType::kUnknown) == "unknown");
+  CHECK_FALSE(IsSpecialPurpose(NetworkType::kUnknown));
+  CHECK(ParseNetworkType("unknwn") == std::nullopt);
+
+  // An operator who knows better withdraws a curated classification.
+  const std::string path = WriteFile("withdraw.txt", "45.77.9.0/24 unknown\n");
+  GeoIntelOptions options;
+  options.databases = {{TestDb("maxmind_asn"), DbKind::kAsn}};
+  options.lists = {{path, {}}};
+  std::shared_ptr<const GeoIntel> intel;
+  REQUIRE(GeoIntel::Open(options, &intel).ok());
+  GeoAnswer a = intel->Lookup(Ip("45.77.9.9"));
+  CHECK(a.network_type == NetworkType::kUnknown);
+  CHECK(a.network_source == NetworkSource::kOperatorList);
+  CHECK(a.network_detail == path + ":1");
+  CHECK(intel->Lookup(Ip("45.77.8.8")).network_type == NetworkType::kHosting);  // curated AS20473
+}
+
+// Registry name quoted at the end of a curated row's source ("...; registry name 'X'").
+std::string RegistryName(std::string_view source) {
+  constexpr std::string_view kTag = "registry name '";
+  const auto at = source.rfind(kTag);
+  if (at == std::string_view::npos || source.back() != '\'') return "";
+  return std::string(source.substr(at + kTag.size(), source.size() - at - kTag.size() - 1));
+}
+
+TEST_CASE("curated rows: hosting, hosted desktops, residential and mobile", "[network][curated]") {
+  NetworkList curated;
+  REQUIRE(NetworkList::ParseCurated(CuratedNetworkTypesTsv(), kCuratedNetworkTypesName, &curated)
+              .ok());
+  CHECK(curated.asn_count() >= 200);
+  const IpAddress any = Ip("192.0.2.1");  // ASN rows match on the ASN alone
+  struct Row {
+    std::uint32_t asn;
+    NetworkType type;
+    const char* provider;
+  };
+  const Row rows[] = {
+      {7393, NetworkType::kHosting, ""},       // Cybercon: the Astrill exit 142.214.202.2
+      {8100, NetworkType::kHosting, ""},       // QuadraNet
+      {36352, NetworkType::kHosting, ""},      // ColoCrossing
+      {53667, NetworkType::kHosting, ""},      // FranTech / BuyVM
+      {36351, NetworkType::kHosting, ""},      // IBM Cloud (SoftLayer)
+      {21859, NetworkType::kHosting, ""},      // Zenlayer
+      {210644, NetworkType::kHosting, ""},     // Aeza
+      {395336, NetworkType::kHosting, "hosted desktop: MacStadium"},
+      {64476, NetworkType::kHosting, "hosted desktop: Shadow"},
+      {7922, NetworkType::kResidential, ""},   // Comcast
+      {20115, NetworkType::kResidential, ""},  // Charter
+      {16591, NetworkType::kResidential, ""},  // Google Fiber
+      {3320, NetworkType::kResidential, ""},   // Deutsche Telekom
+      {21928, NetworkType::kMobile, ""},       // T-Mobile US
+      {6167, NetworkType::kMobile, ""},        // Verizon Wireless
+      {20057, NetworkType::kMobile, ""},       // AT&T Mobility
+      {216025, NetworkType::kVpn, "Mullvad"},
+  };
+  for (const Row& row : rows) {
+    INFO("AS" << row.asn);
+    const NetworkLabel* label = curated.Find(any, row.asn);
+    REQUIRE(label != nullptr);
+    CHECK(label->type == row.type);
+    CHECK(label->provider == row.provider);
+    CHECK_THAT(label->origin, Catch::StartsWith("AS" + std::to_string(row.asn) + " (" +
+                                                std::string(kCuratedNetworkTypesName) + ":"));
+  }
+  CHECK(curated.Find(any, 20712) == nullptr);  // Andrews & Arnold: not in the table
+  CHECK(IsHostedDesktopProvider(curated.Find(any, 395336)->provider));  // MacStadium
+  CHECK_FALSE(IsHostedDesktopProvider(curated.Find(any, 16509)->provider));  // AWS: "-"
+  CHECK_FALSE(IsHostedDesktopProvider("hosted desktop: "));
+  CHECK_FALSE(IsHostedDesktopProvider("Mullvad"));
+}
+
+TEST_CASE("no org-name rule contradicts a curated row's registry name", "[network][curated]") {
+  // The keyword rules are the fallback for networks the table does not know. For every network
+  // it does know, a rule must not call an access ISP hosting or a hosting network an access or
+  // mobile one (the table wins anyway; a contradiction means a rule too eager for other names).
+  const std::string_view text = CuratedNetworkTypesTsv();
+  int checked = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto nl = text.find('\n', pos);
+    const std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    if (line.empty() || line.front() == '#') continue;
+    const auto t1 = line.find('\t');
+    const auto t2 = line.find('\t', t1 + 1);
+    const auto t3 = line.find('\t', t2 + 1);
+    REQUIRE(t3 != std::string_view::npos);
+    const auto type = ParseNetworkType(line.substr(t1 + 1, t2 - t1 - 1));
+    REQUIRE(type.has_value());
+    const std::string name = RegistryName(line.substr(t3 + 1));
+    INFO(std::string(line.substr(0, t1)) << " '" << name << "'");
+    REQUIRE_FALSE(name.empty());  // every row quotes the registry name it was checked against
+    ++checked;
+    const auto rule = ClassifyAsnOrg(name);
+    if (!rule) continue;
+    if (*type == NetworkType::kHosting) {
+      CHECK(rule->type != NetworkType::kResidential);
+      CHECK(rule->type != NetworkType::kMobile);
+    } else if (*type == NetworkType::kResidential || *type == NetworkType::kMobile) {
+      CHECK(rule->type != NetworkType::kHosting);
+      CHECK(rule->type != NetworkType::kVpn);
+    }
+  }
+  CHECK(checked >= 200);
+  // Names from the table that the rules do classify, as a guard on the rules themselves.
+  CHECK(ClassifyAsnOrg("Comcast Cable Communications, LLC")->type == NetworkType::kResidential);
+  CHECK(ClassifyAsnOrg("TDS TELECOM")->type == NetworkType::kResidential);
+  CHECK(ClassifyAsnOrg("Rackspace Hosting")->type == NetworkType::kHosting);
+  CHECK(ClassifyAsnOrg("Huawei Cloud Service data center")->type == NetworkType::kHosting);
+  CHECK(ClassifyAsnOrg("T-Mobile Polska S.A.")->type == NetworkType::kMobile);
+  CHECK_FALSE(ClassifyAsnOrg("Mac Mini Colos, LLC").has_value());  // "colo" is whole-word only
+  CHECK_FALSE(ClassifyAsnOrg("Charter Communications Inc").has_value());
+}
+
+TEST_CASE("curated table: malformed rows name the line", "[network][curated]") {
+  NetworkList bad;
+  Status s = NetworkList::ParseCurated("AS1\tunknown\t-\tsome source\n", "t.tsv", &bad);
+  CHECK_THAT(s.message(), Catch::StartsWith("t.tsv:1:") && Catch::Contains("'unknown'"));
+  s = NetworkList::ParseCurated("#\nAS1\thosting\t\tsome source\n", "t.tsv", &bad);
+  CHECK_THAT(s.message(), Catch::StartsWith("t.tsv:2:") && Catch::Contains("provider"));
+  s = NetworkList::ParseCurated("AS1 hosting - source\n", "t.tsv", &bad);  // spaces, not tabs
+  CHECK_THAT(s.message(), Catch::StartsWith("t.tsv:1:") && Catch::Contains("4 tab-separated"));
+  s = NetworkList::ParseCurated("\nASX\thosting\t-\tsource\n", "t.tsv", &bad);
+  CHECK_THAT(s.message(), Catch::StartsWith("t.tsv:2:") && Catch::Contains("'ASX'"));
+  s = NetworkList::ParseCurated("AS1\tspaceship\t-\tsource\n", "t.tsv", &bad);
+  CHECK_THAT(s.message(), Catch::StartsWith("t.tsv:1:") && Catch::Contains("spaceship"));
 }
 
 TEST_CASE("a malformed operator list fails GeoIntel::Open with file and line", "[lists]") {
