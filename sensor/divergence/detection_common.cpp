@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "geoip/geometry.h"
 #include "sensor/divergence/detections.h"
 
 namespace parallax::divergence {
@@ -30,6 +31,39 @@ int DetectionContext::WindowsWith(const std::string& egress_ip) const {
   int n = 0;
   for (const ContractorWindow* w : lookback) n += w->egress.count(egress_ip) ? 1 : 0;
   return n;
+}
+
+bool AccessNetwork(const GeoFact& g) {
+  return g.network_type == "residential" || g.network_type == "mobile" ||
+         g.network_type == "unknown";
+}
+
+std::optional<Trip> DetectionContext::TripTo(const EgressEvidence& far) const {
+  const roster::ClaimedPlace& claim = contractor.claimed;
+  if (!claim.latitude || !claim.longitude || !AccessNetwork(far.geo) || Sanctioned(far.geo)) {
+    return std::nullopt;
+  }
+  if (claim.country.empty() || far.geo.country != claim.country) return std::nullopt;
+  Trip t;
+  t.away_days = WindowsWith(far.geo.ip);
+  if (t.away_days > options.travel_max_days) return std::nullopt;
+  for (const ContractorWindow* w : lookback) {
+    for (const auto& [ip, e] : w->egress) {
+      if (ip == far.geo.ip || !e.geo.located() || !AccessNetwork(e.geo) || Sanctioned(e.geo)) {
+        continue;
+      }
+      const double km =
+          geoip::HaversineKm(*claim.latitude, *claim.longitude, *e.geo.latitude, *e.geo.longitude);
+      const double radius = e.geo.accuracy_km > 0 ? e.geo.accuracy_km : options.default_accuracy_km;
+      if (km > radius + options.location_margin_km) continue;
+      if (t.home_ip.empty() || t.home_ip == ip) {
+        t.home_ip = ip;
+        ++t.home_days;
+      }
+    }
+  }
+  if (t.home_ip.empty()) return std::nullopt;
+  return t;
 }
 
 policy::Subject SubjectOf(const GeoFact& g) {

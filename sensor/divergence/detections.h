@@ -17,6 +17,15 @@
 
 namespace parallax::divergence {
 
+// A trip: a far egress in the claimed country, on an access network, seen on at most
+// options.travel_max_days days of the look-back, while the contractor's home line (an egress
+// near the claimed place) is in the look-back too.
+struct Trip {
+  std::string home_ip;
+  int home_days = 0;
+  int away_days = 0;
+};
+
 struct DetectionContext {
   const roster::Contractor& contractor;
   const ContractorWindow& window;
@@ -34,6 +43,8 @@ struct DetectionContext {
   RttEvidence RttOver(const std::string& egress_ip) const;
   // Windows of the look-back in which the contractor used this egress address.
   int WindowsWith(const std::string& egress_ip) const;
+  // Whether this egress is a trip away from the contractor's home line (see Trip).
+  std::optional<Trip> TripTo(const EgressEvidence& e) const;
 };
 
 std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx);
@@ -51,6 +62,8 @@ nlohmann::ordered_json ClaimedJson(const roster::Contractor& c);
 std::string Km(double km);  // "8,123 km"
 // What a finding is about, for suppression rules: the address and ASN of a geolocated party.
 policy::Subject SubjectOf(const GeoFact& g);
+// Residential, mobile or unknown: not hosting, VPN, proxy or Tor by any source.
+bool AccessNetwork(const GeoFact& g);
 // "Chicago, US" (or the country alone).
 std::string Where(const GeoFact& g);
 

@@ -8,6 +8,8 @@
 //    in between.
 // An RTT that fits the claim but not the egress's geolocation accuses nobody: it shows that the
 // database is wrong about the address (location_mismatch uses it to lower its finding).
+// A trip (docs/detections.md: the home line near the claim in the look-back, a few days at an
+// access network elsewhere in the claimed country, the RTT fitting that place) is not a relay.
 // Without claimed coordinates only the egress's geolocation can be checked, and only an extra
 // leg is reported there (low: the claim itself was not tested).
 #include <algorithm>
@@ -43,7 +45,9 @@ std::optional<Alert> DetectLatencyInconsistent(const DetectionContext& ctx) {
     }
     const RttVerdict* deciding = nullptr;
     int severity = 2;
-    if (claim && !claim->fits()) {
+    if (claim && !claim->fits() && geo && geo->fits() && ctx.TripTo(e)) {
+      continue;  // a trip: the RTT fits where they are, location_mismatch reports it (low)
+    } else if (claim && !claim->fits()) {
       deciding = &*claim;
     } else if (!claim && geo && geo->fit == RttFit::kTooSlow) {
       deciding = &*geo;

@@ -25,11 +25,6 @@
 namespace parallax::divergence {
 namespace {
 
-bool AccessNetwork(const GeoFact& g) {
-  return g.network_type == "residential" || g.network_type == "mobile" ||
-         g.network_type == "unknown";
-}
-
 
 }  // namespace
 
@@ -83,30 +78,8 @@ std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx) {
     }
   }
 
-  // A trip: the contractor's home line (an egress near the claimed place) is in the look-back,
-  // and this far one appears on only a few days of it.
-  std::string home_ip;
-  int home_days = 0;
-  if (have_claim) {
-    for (const ContractorWindow* w : ctx.lookback) {
-      for (const auto& [ip, e] : w->egress) {
-        if (ip == g.ip || !e.geo.located() || !AccessNetwork(e.geo) || ctx.Sanctioned(e.geo)) {
-          continue;
-        }
-        const double km = geoip::HaversineKm(*c.claimed.latitude, *c.claimed.longitude,
-                                             *e.geo.latitude, *e.geo.longitude);
-        const double radius = e.geo.accuracy_km > 0 ? e.geo.accuracy_km : o.default_accuracy_km;
-        if (km > radius + o.location_margin_km) continue;
-        if (home_ip.empty() || home_ip == ip) {
-          home_ip = ip;
-          ++home_days;
-        }
-      }
-    }
-  }
-  const int far_days = ctx.WindowsWith(g.ip);
-  const bool trip = !home_ip.empty() && !worst_country && AccessNetwork(g) &&
-                    far_days <= o.travel_max_days && (!geo_fit || geo_fit->fits());
+  const std::optional<Trip> trip = ctx.TripTo(*worst);
+  const bool on_trip = trip && (!geo_fit || geo_fit->fits());
 
   int severity = worst_country ? 1 : 2;
   std::string verdict;
@@ -126,12 +99,12 @@ std::optional<Alert> DetectLocationMismatch(const DetectionContext& ctx) {
                            : ". A " + g.network_type +
                                  " line in the claimed country placed at its ISP's hub is a "
                                  "common database error: low.");
-  } else if (trip) {
+  } else if (on_trip) {
     severity = 3;
-    verdict = "a trip, most likely: their home line " + home_ip + " near the claimed place is in " +
-              "the look-back (" + std::to_string(home_days) + (home_days == 1 ? " day" : " days") +
-              ") and this " + g.network_type + " address in the same country on " +
-              std::to_string(far_days) + " of its days" +
+    verdict = "a trip, most likely: their home line " + trip->home_ip +
+              " near the claimed place is in the look-back (" + std::to_string(trip->home_days) +
+              (trip->home_days == 1 ? " day" : " days") + ") and this address in the same country (" + g.network_type + " network) on " +
+              std::to_string(trip->away_days) + " of its days" +
               (geo_fit ? " (" + geo_fit->why + ")" : "") + ": low.";
   } else if (claim_fit && claim_fit->fits() && worst_country && geo_fit && !geo_fit->fits()) {
     severity = 2;
