@@ -118,11 +118,12 @@ MOBILE_LAST_MILE_MS = 15.0  # LTE/5G radio and core, on top of the path through 
 class Persona:
     id: str
     name: str
-    kind: str  # home | isp_hub | mobile | cloud | office | vpn_all_day
+    kind: str  # home | isp_hub | mobile | cloud | office | vpn_all_day | travel
     city: str  # claimed (and real) place
     hours: tuple[str, str]
     days: str = "Mon-Fri"
-    geo_city: str | None = None  # where the city database puts the line (isp_hub, mobile)
+    geo_city: str | None = None  # where the city database puts the line (isp_hub, mobile);
+    #                              travel: the city of the trip (Wednesday and Thursday)
     activities: tuple[str, ...] = ("web",)
     note: str = ""
     off_day: int | None = None  # index into WEEK: the day not worked
@@ -190,6 +191,11 @@ def _personas() -> list[Persona]:
         h("o01", "Casey Long", "office", "Dallas", ("08:00", "17:00"), activities=wz, lunch=True),
         h("o02", "Devon Ross", "office", "Dallas", ("09:00", "18:00"), activities=wz),
         h("o03", "Emery Hughes", "office", "Dallas", ("08:30", "17:30"), activities=wq),
+        # a business trip: home Mon, Tue and Fri, a hotel's line in another US city Wed-Thu
+        h("t01", "Jordan Blake", "travel", "Denver", ("09:00", "17:00"), geo_city="Austin",
+          activities=wq, note="trip to Austin Wed-Thu (the RTT rules Denver out those days)"),
+        h("t02", "Kendall Ross", "travel", "Seattle", ("09:00", "17:00"), geo_city="New York",
+          activities=wz, note="trip to New York Wed-Thu"),
         # on the corporate VPN all day: one sign-in, tunnel up all day, traffic inside it
         h("v01", "Finley Watson", "vpn_all_day", "Chicago", ("09:00", "17:00"), activities=wz),
         h("v02", "Gale Brooks", "vpn_all_day", "New Orleans", ("08:00", "16:00"), activities=wq),
@@ -231,7 +237,7 @@ def _workers(personas: list[Persona]) -> list[Worker]:
     for i, p in enumerate(personas):
         claimed = PLACES[p.city]
         key = p.id
-        blk = HOME_BLOCKS[i % len(HOME_BLOCKS)].format(64 + i * 3 % 60, 10 + i * 7)
+        blk = HOME_BLOCKS[i % len(HOME_BLOCKS)].format(64 + i * 3 % 60, (10 + i * 7) % 250)
         if p.kind == "office":
             dev = Host(f"{p.id} office desktop", f"10.20.0.{21 + i}", f"02:50:41:14:00:{i:02x}",
                        0.5, 1, ipid_key=key)
@@ -255,6 +261,23 @@ def _workers(personas: list[Persona]) -> list[Worker]:
             out.append(Worker(p, claimed, [net], egress, dev, [], True,
                               f"mobile; geolocated at the {gw.city} gateway "
                               f"({world.haversine_km(claimed, gw):.0f} km), RTT via it {rtt} ms"))
+            continue
+        if p.kind == "travel":
+            trip = PLACES[p.geo_city]
+            net = Network(blk, claimed, 64700 + i, f"Example Cable {p.city} LLC", "residential", 10)
+            ip = blk.replace(".0/24", f".{30 + i}")
+            home = Host(f"{p.id} home router", ip, world.UPSTREAM_MAC,
+                        world.rtt_ms(claimed, "residential"), 11 + i % 5, ipid_key=key)
+            hblk = f"66.{64 + i}.{10 + i}.0/24"
+            hnet = Network(hblk, trip, 64800 + i, f"Example Hotel Wi-Fi {trip.city} LLC",
+                           "residential", 10)
+            hotel = Host(f"{p.id} hotel Wi-Fi", hblk.replace(".0/24", ".77"), world.UPSTREAM_MAC,
+                         world.rtt_ms(trip, "residential"), 13, ipid_key=key)
+            dev = dataclasses.replace(world.vpn_client(f"{p.id} device", f"10.8.0.{20 + i}", home),
+                                      ipid_key=key)
+            out.append(Worker(p, claimed, [net, hnet], [home, home, hotel, hotel, home], dev, [ip],
+                              True, f"residential in the claimed city; Wed-Thu a hotel in "
+                                    f"{trip.city} ({world.haversine_km(claimed, trip):.0f} km away)"))
             continue
         geo = PLACES[p.geo_city] if p.geo_city else claimed
         acc = 0 if p.kind == "isp_hub" else 10  # 0: no accuracy radius (DB-IP Lite)
