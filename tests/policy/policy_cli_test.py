@@ -119,6 +119,43 @@ suppressions:
                          sorted(e["parallax"]["alert_id"] for e in others))
         self.assertEqual(stats["stats"]["alerts"], sum(e["event_type"] == "alert" for e in evs))
 
+    def test_a_rule_by_network_and_a_sanctioned_network_act_on_the_addresses_alerts_name(self):
+        # The astrill scenario's two alerts are both about its exit 104.194.216.21 (world.py's
+        # operator list names 104.194.216.0/24 Astrill).
+        base = run(*read_args("astrill", "--events", "alert"))
+        self.assertEqual(base.returncode, 0, base.stderr)
+        self.assertEqual(sorted(set(alerts(events(base.stdout)))),
+                         [("c2", "anonymized_egress"), ("c2", "location_mismatch")])
+        by_net = write("by_network.yaml", """suppressions:
+  - id: NET-1
+    networks: [104.194.216.0/24]
+    reason: the test's accepted exit range
+    who: policy_cli_test
+""")
+        r = run(*read_args("astrill", "--events", "alert,stats", "--policy", by_net))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        evs = events(r.stdout)
+        self.assertEqual(alerts(evs), [])
+        self.assertGreaterEqual(evs[-1]["stats"]["suppressed"], 2)
+        # A rule for another range holds nothing back.
+        with open(by_net, encoding="utf-8") as f:
+            other = write("other_network.yaml", f.read().replace("104.194.216.0/24",
+                                                                 "198.51.100.0/24"))
+        r = run(*read_args("astrill", "--events", "alert", "--policy", other))
+        self.assertEqual(sorted(set(alerts(events(r.stdout)))),
+                         [("c2", "anonymized_egress"), ("c2", "location_mismatch")])
+        # Sanctioned (the company's own range): nothing to suppress, nothing raised.
+        sanctioned = write("sanctioned.yaml", """\
+sanctioned_networks:
+  - network: 104.194.216.0/24
+    name: corporate egress (for the test)
+""")
+        r = run(*read_args("astrill", "--events", "alert,stats", "--policy", sanctioned))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        evs = events(r.stdout)
+        self.assertEqual(alerts(evs), [])
+        self.assertEqual(evs[-1]["stats"].get("suppressed", 0), 0)
+
     def test_explain_lists_the_suppressed_finding(self):
         r = run(*read_args(self.scenario, "--explain", "--policy", self.policy))
         self.assertEqual(r.returncode, 0, r.stderr)
