@@ -11,6 +11,7 @@
 
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/engine.h"
+#include "tests/divergence/temp_store.h"
 
 namespace parallax::divergence {
 namespace {
@@ -55,20 +56,6 @@ std::vector<analyzers::Fingerprint> RemoteSession() {
   fp.remote = rc;
   return {fp};
 }
-
-struct TempStore {
-  std::string path;
-  TempStore() {
-    char tmpl[] = "/tmp/parallax-retention-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path = tmpl;
-  }
-  ~TempStore() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  }
-};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/engine.h"
+#include "tests/divergence/temp_store.h"
 
 namespace parallax::divergence {
 namespace {
@@ -62,20 +63,6 @@ std::vector<std::string> Kinds(const std::vector<Alert>& alerts, const std::stri
   }
   return out;
 }
-
-struct TempStore {
-  std::string path;
-  TempStore() {
-    char tmpl[] = "/tmp/parallax-evidence-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path = tmpl;
-  }
-  ~TempStore() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  }
-};
 
 // Day d (0-based) of the relay story: two sittings, one handshake each, ~150 ms from "Chicago".
 void RelayDay(DivergenceEngine& engine, int d) {
