@@ -1,5 +1,6 @@
 #include "sensor/divergence_inputs.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace parallax {
@@ -64,7 +65,8 @@ core::Status ParseSensorLocation(const std::string& text, const std::string& wha
                                  divergence::DivergenceOptions* options) {
   double lat = 0, lon = 0;
   char tail = 0;
-  if (std::sscanf(text.c_str(), "%lf,%lf%c", &lat, &lon, &tail) != 2 || lat < -90 || lat > 90 ||
+  if (std::sscanf(text.c_str(), "%lf,%lf%c", &lat, &lon, &tail) != 2 || !std::isfinite(lat) ||
+      !std::isfinite(lon) || lat < -90 || lat > 90 ||
       lon < -180 || lon > 180) {
     return core::Status::Error(what + ": expected LAT,LON in degrees, got '" + text + "'");
   }

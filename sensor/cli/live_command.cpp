@@ -32,6 +32,10 @@ int RunLive(LiveArgs& a) {
     std::cerr << "parallax live: --snaplen: must be between 64 and 262144\n";
     return 2;
   }
+  if (!(a.limits.max_seconds >= 0 && a.limits.max_seconds <= 1e9)) {  // NaN fails both
+    std::cerr << "parallax live: --duration: must be between 0 and 1e9 seconds\n";
+    return 2;
+  }
   core::Status st;
   auto source = capture::OpenLive(a.live, a.flags.bpf, &st);
   if (!source) {

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -29,6 +30,13 @@ class Section {
   Section(const std::string& file, const YAML::Node& node, std::string name)
       : file_(file), node_(node), name_(std::move(name)) {
     if (node_ && !node_.IsMap()) Fail(node_, name_ + ": expected a mapping");
+    // yaml-cpp keeps both of `{workers: 2, workers: 3}` and answers the first: a silent choice.
+    std::set<std::string> keys;
+    for (const auto& kv : node_) {
+      if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second) {
+        Fail(kv.first, "'" + Key(kv.first.Scalar().c_str()) + "' is given twice");
+      }
+    }
   }
 
   [[noreturn]] void Fail(const YAML::Node& n, const std::string& msg) const {
@@ -57,7 +65,9 @@ class Section {
   void Number(const char* key, T* out, double lo, double hi) {
     YAML::Node n = Get(key);
     Scalar(key, out);
-    if (n && !n.IsNull() && (static_cast<double>(*out) < lo || static_cast<double>(*out) > hi)) {
+    // NaN compares false with everything, so the range test alone would let it through.
+    if (n && !n.IsNull() && (!std::isfinite(static_cast<double>(*out)) ||
+                             static_cast<double>(*out) < lo || static_cast<double>(*out) > hi)) {
       Fail(n, Key(key) + ": must be between " + Fmt(lo) + " and " + Fmt(hi));
     }
   }

@@ -101,6 +101,20 @@ class CliErrors(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("unknown event type 'nonsense'", r.stderr)
 
+    def test_non_finite_numbers_are_refused(self):
+        # NaN compares false with both ends of a range check, so each must be refused explicitly.
+        for loc in ("nan,nan", "inf,0", "0,-inf"):
+            r = run("read", self.good, "--sensor-location", loc)
+            self.assertEqual(r.returncode, 2, loc)
+            self.assertIn("--sensor-location: expected LAT,LON", r.stderr)
+        for flag in ("--window-hours", "--tcp-timeout"):
+            r = run("read", self.good, flag, "nan")
+            self.assertEqual(r.returncode, 2, flag)
+            self.assertIn(flag + ": must be between", r.stderr)
+        r = run("live", "-i", "lo", "--duration", "nan")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--duration: must be between", r.stderr)
+
     def test_filter_and_event_selection(self):
         r = run("read", self.good, "-f", "udp port 40003", "--events", "flow")
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -99,6 +99,20 @@ TEST_CASE("configuration errors name the file, line and column") {
        "bad.yaml:3:9: policy: expected a single value"},
       {"capture:\n  interfaces: [eth1]\npolicy: p.yaml\nsinks:\n  - type: stdout\n",
        "bad.yaml:3:9: policy: needs a roster"},
+      // Non-finite numbers: NaN compares false with both bounds of a range.
+      {"capture:\n  interfaces: [eth1]\nevaluate_interval_s: .nan\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:22: evaluate_interval_s: must be between 0.1 and 86400"},
+      {"capture:\n  interfaces: [eth1]\nwindow_hours: .nan\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:15: window_hours: must be between 1 and 720"},
+      {"capture:\n  interfaces: [eth1]\nflows:\n  tcp_timeout_s: .nan\nsinks:\n  - type: stdout\n",
+       "bad.yaml:4:18: flows.tcp_timeout_s: must be between 1 and 604800"},
+      {"capture:\n  interfaces: [eth1]\nstats_interval_s: .inf\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:19: stats_interval_s: must be between 0 and 86400"},
+      // A key given twice is a problem at its second occurrence, in any section.
+      {"capture:\n  interfaces: [eth1]\nworkers: 2\nworkers: 3\nsinks:\n  - type: stdout\n",
+       "bad.yaml:4:1: 'workers' is given twice"},
+      {"capture:\n  interfaces: [eth1]\n  interfaces: [eth2]\nsinks:\n  - type: stdout\n",
+       "bad.yaml:3:3: 'capture.interfaces' is given twice"},
   };
   for (const auto& c : cases) {
     DaemonConfig out;
