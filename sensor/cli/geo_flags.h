@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "geoip/geo_intel.h"
-#include "sensor/geo_sources.h"
+#include "sensor/geo/geo_sources.h"
 
 namespace parallax::cli {
 

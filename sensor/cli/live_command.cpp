@@ -18,6 +18,7 @@ struct LiveArgs {
   bool no_immediate = false;
   CaptureLimits limits;
   SensorFlags flags;
+  double evaluate_interval_s = 60;
 };
 
 int RunLive(LiveArgs& a) {
@@ -36,6 +37,10 @@ int RunLive(LiveArgs& a) {
     std::cerr << "parallax live: --duration: must be between 0 and 1e9 seconds\n";
     return 2;
   }
+  if (!(a.evaluate_interval_s >= 1 && a.evaluate_interval_s <= 86400)) {
+    std::cerr << "parallax live: --evaluate-interval: must be between 1 and 86400 seconds\n";
+    return 2;
+  }
   core::Status st;
   auto source = capture::OpenLive(a.live, a.flags.bpf, &st);
   if (!source) {
@@ -48,6 +53,13 @@ int RunLive(LiveArgs& a) {
     return 2;
   }
   output::EventWriter writer(out, selection);
+  // Alerts while the capture runs: the stage evaluates each time packet time (the capture
+  // clock, which a quiet link still advances) has moved by the interval.
+  std::unique_ptr<divergence::DivergenceStage> stage;
+  if (a.flags.divergence_on()) {
+    stage = a.flags.MakeStage(&writer, {}, core::Seconds(a.evaluate_interval_s));
+    a.flags.pipeline.records = stage.get();
+  }
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) {
     std::cerr << "parallax live: " << st.message() << "\n";
@@ -63,6 +75,8 @@ int RunLive(LiveArgs& a) {
   ps.capture_dropped = cs.dropped;
   ps.capture_if_dropped = cs.if_dropped;
   SetStopSource(nullptr);
+  pipeline->EndInput();
+  if (stage) a.flags.FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
   if (out != stdout) std::fclose(out);
   if (!st.ok()) {
@@ -86,6 +100,9 @@ void AddLiveCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--count", a->limits.max_packets, "Stop after this many packets (0: no limit)");
   cmd->add_option("--duration", a->limits.max_seconds, "Stop after this many seconds (0: none)");
+  cmd->add_option("--evaluate-interval", a->evaluate_interval_s,
+                  "With --roster: evaluate the detections every N seconds of capture time")
+      ->capture_default_str();
   a->flags.Register(cmd);
   cmd->callback([a, &exit_code] { exit_code = RunLive(*a); });
 }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sensor/divergence_inputs.h"
+#include "sensor/divergence/divergence_inputs.h"
 #include "sensor/output/time_format.h"
 #include "sensor/policy/policy.h"
 #include "sensor/roster/roster.h"

@@ -10,6 +10,8 @@
 #include "sensor/cli/explain.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
+#include "sensor/record/record_fanout.h"
+#include "sensor/record/record_file.h"
 
 namespace parallax::cli {
 namespace {
@@ -18,6 +20,7 @@ struct ReadArgs {
   std::vector<std::string> files;
   SensorFlags flags;
   bool explain = false;
+  std::string records_path;
 };
 
 int RunRead(ReadArgs& a) {
@@ -27,7 +30,7 @@ int RunRead(ReadArgs& a) {
     return 2;
   }
   if (a.explain) {
-    if (!a.flags.roster) {
+    if (!a.flags.divergence_on()) {
       std::cerr << "parallax read: --explain needs --roster\n";
       return 2;
     }
@@ -53,6 +56,18 @@ int RunRead(ReadArgs& a) {
     return 2;
   }
   output::EventWriter writer(out, selection);
+  // Packets -> pipeline -> flow records -> (divergence stage, records file).
+  std::unique_ptr<record::RecordFileWriter> records;
+  if (!a.records_path.empty()) {
+    if (auto s = record::RecordFileWriter::Open(a.records_path, &records); !s.ok()) {
+      std::cerr << "parallax read: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  std::unique_ptr<divergence::DivergenceStage> stage;
+  if (a.flags.divergence_on()) stage = a.flags.MakeStage(&writer);
+  record::RecordFanOut fanout({stage.get(), records.get()});
+  a.flags.pipeline.records = &fanout;
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) {
     std::cerr << "parallax read: " << st.message() << "\n";
@@ -80,12 +95,20 @@ int RunRead(ReadArgs& a) {
     }
   }
   pipeline->stats().capture_received = pipeline->stats().packets;
+  pipeline->EndInput();
+  if (stage) a.flags.FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
+  if (records) {
+    if (auto s = records->Close(); !s.ok()) {
+      std::cerr << "parallax read: " << s.message() << "\n";
+      rc = 1;
+    }
+  }
   if (a.explain) {
-    const auto* engine = pipeline->engine();
-    PrintExplain(*a.flags.roster, pipeline->alerts(),
-                 a.flags.policy && engine ? &engine->suppressed() : nullptr,
-                 engine ? engine->suppressed_total() : 0, out);
+    const auto& engine = stage->engine();
+    PrintExplain(*a.flags.inputs.roster, stage->alerts(),
+                 a.flags.inputs.policy ? &engine.suppressed() : nullptr,
+                 engine.suppressed_total(), out);
   }
   if (out != stdout) std::fclose(out);
   return rc;
@@ -98,6 +121,9 @@ void AddReadCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("read", "Analyse capture files (pcap/pcapng) in order");
   cmd->add_option("files", args->files, "Capture files (pcap, pcapng; - reads standard input)")->required();
   args->flags.Register(cmd);
+  cmd->add_option("--records", args->records_path,
+                  "Also write every flow record as a JSON line here (docs/flow-record.md); "
+                  "`parallax correlate` reads them");
   cmd->add_flag("--explain", args->explain,
                 "Print a per-contractor summary table (most suspicious first) instead of JSON");
   cmd->callback([args, &exit_code] { exit_code = RunRead(*args); });

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "sensor/capture/pcap_source.h"
+#include "sensor/capture_loop.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
 #include "sensor/report/flow_collector.h"
@@ -88,20 +89,27 @@ int RunReport(ReportArgs& a, bool html_given) {
     }
   }
 
+  // Packets -> pipeline -> flow records -> divergence stage -> (alerts, attributed flows): the
+  // report lays out the flows the stage attributed, as the stage read them.
   report::FlowCollector collector;
-  a.flags.pipeline.flow_tap = [&collector](const core::Flow& f,
-                                           const std::vector<analyzers::Fingerprint>& fps) {
-    collector.OnFlow(f, fps);
+  divergence::StageHooks hooks;
+  hooks.on_alert = [](const divergence::Alert&, core::TimeUs) {};  // the page shows them
+  hooks.on_attributed = [&collector](const record::FlowRecord& r,
+                                     const divergence::DivergenceEngine::Attribution& at) {
+    collector.OnFlow(r, at);
   };
   // No event lines: the report replaces them (as --explain does for read).
   output::EventWriter writer(stdout, output::EventSelection());
+  auto stage = a.flags.MakeStage(&writer, std::move(hooks));
+  a.flags.pipeline.records = stage.get();
   core::Status st;
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) return fail(st.message(), 1);
-  collector.set_engine(pipeline->engine());
 
   const bool tty = !a.no_progress && report::ProgressMeter::StderrIsTerminal();
   report::ProgressMeter meter(stderr, tty, total_bytes);
+  CaptureLimits progress;
+  progress.on_packet = [&meter](const core::PacketView& pv) { meter.OnPacket(pv.caplen); };
   const auto& stop = InstallStopHandlers(nullptr);
   for (const auto& file : a.files) {
     if (stop.load()) break;
@@ -109,36 +117,30 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (!source) return fail(st.message() + "; no report written", 1);
     SetStopSource(source.get());
     pipeline->stats().inputs.push_back(file);
-    core::PacketView pv;
-    capture::NextResult r;
-    while (!stop.load(std::memory_order_relaxed) &&
-           (r = source->Next(&pv)) != capture::NextResult::kEnd) {
-      if (r == capture::NextResult::kError) {
-        SetStopSource(nullptr);
-        meter.Finish();
-        return fail(source->error().message() + "; no report written", 1);
-      }
-      if (r != capture::NextResult::kPacket) continue;
-      pipeline->HandlePacket(pv);
-      meter.OnPacket(pv.caplen);
-    }
+    st = RunCapture(*source, *pipeline, stop, progress);
     SetStopSource(nullptr);
+    if (!st.ok()) {
+      meter.Finish();
+      return fail(st.message() + "; no report written", 1);
+    }
   }
   meter.Finish();
   if (stop.load()) return fail("interrupted; no report written", 1);
   pipeline->stats().capture_received = pipeline->stats().packets;
+  pipeline->EndInput();
+  a.flags.FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
 
   report::ReportInputs in;
-  in.roster = a.flags.roster.get();
-  in.engine = pipeline->engine();
-  in.alerts = &pipeline->alerts();
+  in.roster = a.flags.inputs.roster.get();
+  in.engine = &stage->engine();
+  in.alerts = &stage->alerts();
   in.flows = &collector;
   in.stats = &pipeline->stats();
   in.inputs = a.files;
-  if (a.flags.policy) in.policy_path = a.flags.policy_path;
-  in.sensor_latitude = a.flags.pipeline.divergence.sensor_latitude;
-  in.sensor_longitude = a.flags.pipeline.divergence.sensor_longitude;
+  if (a.flags.inputs.policy) in.policy_path = a.flags.policy_path;
+  in.sensor_latitude = a.flags.divergence.sensor_latitude;
+  in.sensor_longitude = a.flags.divergence.sensor_longitude;
   const report::ReportModel model = report::BuildReport(in);
   const nlohmann::ordered_json json = report::ReportToJson(model, WallClockUtc());
 

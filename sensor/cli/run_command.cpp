@@ -7,7 +7,7 @@
 #include "sensor/cli/commands.h"
 #include "sensor/daemon/daemon.h"
 #include "sensor/daemon/daemon_config.h"
-#include "sensor/divergence_inputs.h"
+#include "sensor/divergence/divergence_inputs.h"
 
 namespace parallax::cli {
 

@@ -1,7 +1,5 @@
 #include "sensor/cli/sensor_flags.h"
 
-#include "sensor/divergence_inputs.h"
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -93,7 +91,7 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     pipeline.geo = geo_holder.get();
   }
   if (!sensor_location.empty()) {
-    if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &pipeline.divergence);
+    if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &divergence);
         !s.ok()) {
       return s;
     }
@@ -101,38 +99,54 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
   if (!(window_hours >= 1 && window_hours <= 720)) {
     return core::Status::Error("--window-hours: must be between 1 and 720");
   }
-  pipeline.divergence.window = static_cast<core::TimeUs>(window_hours * 3600) * core::kMicrosPerSecond;
+  divergence.window = static_cast<core::TimeUs>(window_hours * 3600) * core::kMicrosPerSecond;
   if (!identity_path.empty() && roster_path.empty()) {
     return core::Status::Error("--identity-events needs --roster");
   }
   if (!policy_path.empty() && roster_path.empty()) {
     return core::Status::Error("--policy needs --roster");
   }
+  if (divergence.sensor_latitude && divergence.sensor_longitude) {
+    pipeline.sensor.latitude = *divergence.sensor_latitude;
+    pipeline.sensor.longitude = *divergence.sensor_longitude;
+  }
   if (!roster_path.empty()) {
+    std::shared_ptr<const policy::Policy> loaded_policy;
     if (!policy_path.empty()) {
-      if (auto s = LoadPolicyFile(policy_path, &policy); !s.ok()) return s;
-      pipeline.policy = policy.get();
+      if (auto s = LoadPolicyFile(policy_path, &loaded_policy); !s.ok()) return s;
     }
-    DivergenceInputs in;
-    if (auto s = LoadDivergenceInputs(roster_path, identity_path, &in); !s.ok()) return s;
-    roster = in.roster;
-    if (policy) {
-      for (const auto& w : PolicyContractorsNotInRoster(*policy, *roster)) {
+    if (auto s = LoadDivergenceInputs(roster_path, identity_path, &inputs); !s.ok()) return s;
+    inputs.policy = loaded_policy;
+    if (loaded_policy) {
+      for (const auto& w : PolicyContractorsNotInRoster(*loaded_policy, *inputs.roster)) {
         std::fprintf(stderr, "parallax: warning: %s\n", w.c_str());
       }
     }
-    bindings = in.bindings;
-    identity_events = in.identity_events;
     if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;
-    pipeline.roster = roster.get();
-    pipeline.bindings = bindings.get();
-    pipeline.identity_events = identity_events.get();
-    pipeline.store = store.get();
-    if (!pipeline.divergence.sensor_latitude) {
+    if (!divergence.sensor_latitude) {
       std::fprintf(stderr, "parallax: no --sensor-location: latency checks are off\n");
     }
   }
   return core::Status::Ok();
+}
+
+std::unique_ptr<divergence::DivergenceStage> SensorFlags::MakeStage(
+    output::EventWriter* writer, divergence::StageHooks hooks, core::TimeUs evaluate_every) {
+  if (!hooks.on_alert) {
+    hooks.on_alert = [writer](const divergence::Alert& a, core::TimeUs now) {
+      writer->WriteAlert(a, now);
+    };
+  }
+  return std::make_unique<divergence::DivergenceStage>(inputs, divergence, geo_holder.get(),
+                                                       std::move(store), std::move(hooks),
+                                                       evaluate_every);
+}
+
+void SensorFlags::FillStats(const divergence::DivergenceStage& stage,
+                            core::SensorStats* stats) const {
+  stats->alerts = stage.alerts().size();
+  stats->attributed_flows = stage.engine().attributed_flows();
+  if (stage.inputs().policy) stats->suppressed = stage.engine().suppressed_total();
 }
 
 std::FILE* OpenOutput(const std::string& path, core::Status* status) {

@@ -7,9 +7,8 @@
 #include "geoip/geo_intel_holder.h"
 #include "sensor/cli/geo_flags.h"
 #include "sensor/core/status.h"
-#include "sensor/divergence/alert_store.h"
-#include "sensor/roster/identity_events.h"
-#include "sensor/roster/roster.h"
+#include "sensor/divergence/divergence_inputs.h"
+#include "sensor/divergence/divergence_stage.h"
 #include "sensor/output/event_types.h"
 #include "sensor/pipeline.h"
 
@@ -26,22 +25,30 @@ struct SensorFlags {
   std::string roster_path;
   std::string identity_path;
   std::string policy_path;
-  std::shared_ptr<const policy::Policy> policy;
   std::string sensor_location;  // "LAT,LON"
   std::string store_path = ":memory:";
   double window_hours = 24;
-  std::shared_ptr<roster::Roster> roster;
-  std::shared_ptr<roster::IdentityBindings> bindings;
-  std::shared_ptr<std::vector<roster::IdentityEvent>> identity_events;
+  // Filled by Finalize when a roster is given (divergence on).
+  divergence::DivergenceOptions divergence;
+  DivergenceInputs inputs;
   std::unique_ptr<divergence::AlertStore> store;
+  bool divergence_on() const { return inputs.roster != nullptr; }
   // CLI-facing copies in seconds (the options hold microseconds).
   double tcp_timeout = 300, udp_timeout = 300, udp_new_timeout = 30, icmp_timeout = 30,
          other_timeout = 300;
   double active_timeout = 1800;
 
   void Register(CLI::App* cmd);
-  // Converts and validates, opens GeoIP data; errors name the flag or the file.
+  // Converts and validates, opens GeoIP data and the divergence inputs; errors name the flag or
+  // the file.
   core::Status Finalize(output::EventSelection* selection);
+  // The divergence stage over the inputs Finalize loaded (divergence_on() only); takes the store.
+  // Alerts go to `writer` unless hooks.on_alert is set.
+  std::unique_ptr<divergence::DivergenceStage> MakeStage(output::EventWriter* writer,
+                                                         divergence::StageHooks hooks = {},
+                                                         core::TimeUs evaluate_every = 0);
+  // The stage's figures in the closing stats event.
+  void FillStats(const divergence::DivergenceStage& stage, core::SensorStats* stats) const;
 };
 
 // Opens the output ("-" is stdout); the FILE is closed by the caller unless it is stdout.

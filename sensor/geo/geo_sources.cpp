@@ -1,4 +1,4 @@
-#include "sensor/geo_sources.h"
+#include "sensor/geo/geo_sources.h"
 
 #include <filesystem>
 
