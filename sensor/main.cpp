@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "parallax 0.1.0");
   int exit_code = 0;
   parallax::cli::AddReadCommand(app, exit_code);
+  parallax::cli::AddCorrelateCommand(app, exit_code);
   parallax::cli::AddLiveCommand(app, exit_code);
   parallax::cli::AddAnalyzersCommand(app, exit_code);
   parallax::cli::AddRunCommand(app, exit_code);

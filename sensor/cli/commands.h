@@ -6,6 +6,7 @@
 namespace parallax::cli {
 
 void AddReadCommand(CLI::App& app, int& exit_code);
+void AddCorrelateCommand(CLI::App& app, int& exit_code);
 void AddLiveCommand(CLI::App& app, int& exit_code);
 void AddAnalyzersCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "geoip/geo_intel.h"
+#include "geoip/geo_intel_holder.h"
+#include "sensor/core/status.h"
 #include "sensor/geo/geo_sources.h"
 
 namespace parallax::cli {
@@ -23,6 +25,9 @@ struct GeoFlags {
                      std::vector<std::string>* searched) const {
     return OpenGeoSources(sources, out, searched);
   }
+  // Opens them into a holder (null with --no-geoip), saying once on stderr when no database was
+  // found. Errors name the file.
+  core::Status OpenHolder(std::shared_ptr<geoip::GeoIntelHolder>* out) const;
 };
 
 }  // namespace parallax::cli

@@ -56,8 +56,8 @@ int RunLive(LiveArgs& a) {
   // Alerts while the capture runs: the stage evaluates each time packet time (the capture
   // clock, which a quiet link still advances) has moved by the interval.
   std::unique_ptr<divergence::DivergenceStage> stage;
-  if (a.flags.divergence_on()) {
-    stage = a.flags.MakeStage(&writer, {}, core::Seconds(a.evaluate_interval_s));
+  if (a.flags.div.on()) {
+    stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get(), {}, core::Seconds(a.evaluate_interval_s));
     a.flags.pipeline.records = stage.get();
   }
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
@@ -76,7 +76,7 @@ int RunLive(LiveArgs& a) {
   ps.capture_if_dropped = cs.if_dropped;
   SetStopSource(nullptr);
   pipeline->EndInput();
-  if (stage) a.flags.FillStats(*stage, &pipeline->stats());
+  if (stage) DivergenceFlags::FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
   if (out != stdout) std::fclose(out);
   if (!st.ok()) {

@@ -30,7 +30,7 @@ int RunRead(ReadArgs& a) {
     return 2;
   }
   if (a.explain) {
-    if (!a.flags.divergence_on()) {
+    if (!a.flags.div.on()) {
       std::cerr << "parallax read: --explain needs --roster\n";
       return 2;
     }
@@ -65,7 +65,7 @@ int RunRead(ReadArgs& a) {
     }
   }
   std::unique_ptr<divergence::DivergenceStage> stage;
-  if (a.flags.divergence_on()) stage = a.flags.MakeStage(&writer);
+  if (a.flags.div.on()) stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get());
   record::RecordFanOut fanout({stage.get(), records.get()});
   a.flags.pipeline.records = &fanout;
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
@@ -96,7 +96,7 @@ int RunRead(ReadArgs& a) {
   }
   pipeline->stats().capture_received = pipeline->stats().packets;
   pipeline->EndInput();
-  if (stage) a.flags.FillStats(*stage, &pipeline->stats());
+  if (stage) DivergenceFlags::FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
   if (records) {
     if (auto s = records->Close(); !s.ok()) {
@@ -106,8 +106,8 @@ int RunRead(ReadArgs& a) {
   }
   if (a.explain) {
     const auto& engine = stage->engine();
-    PrintExplain(*a.flags.inputs.roster, stage->alerts(),
-                 a.flags.inputs.policy ? &engine.suppressed() : nullptr,
+    PrintExplain(*a.flags.div.inputs.roster, stage->alerts(),
+                 a.flags.div.inputs.policy ? &engine.suppressed() : nullptr,
                  engine.suppressed_total(), out);
   }
   if (out != stdout) std::fclose(out);

@@ -57,7 +57,7 @@ int RunReport(ReportArgs& a, bool html_given) {
   if (!html_given && a.json_path.empty()) {
     return fail("nothing to write: give -o FILE.html and/or --json FILE", 2);
   }
-  if (a.flags.roster_path.empty())
+  if (a.flags.div.roster_path.empty())
     return fail("--roster is required (the report is per contractor)", 2);
   output::EventSelection selection;
   if (auto s = a.flags.Finalize(&selection); !s.ok()) return fail(s.message(), 2);
@@ -100,7 +100,7 @@ int RunReport(ReportArgs& a, bool html_given) {
   };
   // No event lines: the report replaces them (as --explain does for read).
   output::EventWriter writer(stdout, output::EventSelection());
-  auto stage = a.flags.MakeStage(&writer, std::move(hooks));
+  auto stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get(), std::move(hooks));
   a.flags.pipeline.records = stage.get();
   core::Status st;
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
@@ -128,19 +128,19 @@ int RunReport(ReportArgs& a, bool html_given) {
   if (stop.load()) return fail("interrupted; no report written", 1);
   pipeline->stats().capture_received = pipeline->stats().packets;
   pipeline->EndInput();
-  a.flags.FillStats(*stage, &pipeline->stats());
+  DivergenceFlags::FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
 
   report::ReportInputs in;
-  in.roster = a.flags.inputs.roster.get();
+  in.roster = a.flags.div.inputs.roster.get();
   in.engine = &stage->engine();
   in.alerts = &stage->alerts();
   in.flows = &collector;
   in.stats = &pipeline->stats();
   in.inputs = a.files;
-  if (a.flags.inputs.policy) in.policy_path = a.flags.policy_path;
-  in.sensor_latitude = a.flags.divergence.sensor_latitude;
-  in.sensor_longitude = a.flags.divergence.sensor_longitude;
+  if (a.flags.div.inputs.policy) in.policy_path = a.flags.div.policy_path;
+  in.sensor_latitude = a.flags.div.options.sensor_latitude;
+  in.sensor_longitude = a.flags.div.options.sensor_longitude;
   const report::ReportModel model = report::BuildReport(in);
   const nlohmann::ordered_json json = report::ReportToJson(model, WallClockUtc());
 

@@ -18,18 +18,7 @@ void SensorFlags::Register(CLI::App* cmd) {
                   "Analyzers to run: all, none, or a comma-separated list (parallax analyzers)")
       ->capture_default_str();
   geo.Register(cmd, true);
-  cmd->add_option("--roster", roster_path, "Contractor roster (CSV, JSON or YAML; docs/roster.md)");
-  cmd->add_option("--identity-events", identity_path,
-                  "Identity events (JSON lines binding contractors to addresses over time)");
-  cmd->add_option("--policy", policy_path,
-                  "Sanctioned networks and suppression rules (YAML; docs/policy.md)");
-  cmd->add_option("--sensor-location", sensor_location,
-                  "Where the sensor is, LAT,LON (for the latency checks)");
-  cmd->add_option("--store", store_path,
-                  "SQLite alert history (':memory:' = fresh each run); alerts are not repeated")
-      ->capture_default_str();
-  cmd->add_option("--window-hours", window_hours, "Evidence/alert window, hours")
-      ->capture_default_str();
+  div.Register(cmd);
   auto& fo = pipeline.flows;
   cmd->add_option("--max-flows", fo.max_flows, "Cap on live flows; the oldest is evicted")
       ->capture_default_str();
@@ -74,79 +63,14 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     if (!s.ok()) return s;
   }
   if (fo.max_flows < 16) return core::Status::Error("--max-flows: must be at least 16");
-  if (!geo.no_geoip) {
-    std::shared_ptr<const geoip::GeoIntel> intel;
-    std::vector<std::string> searched;
-    if (auto s = geo.Open(&intel, &searched); !s.ok()) return core::Status::Error(s.message());
-    if (intel->location_dbs().empty() && intel->asn_dbs().empty()) {
-      // Said once, not per packet: the analysis runs, network-type evidence is thinner.
-      std::string where;
-      for (const auto& d : searched) where += " " + d;
-      std::fprintf(stderr,
-                   "parallax: no GeoIP databases found (looked in%s); network types come from "
-                   "special ranges and curated lists only. Run scripts/fetch-data.\n",
-                   where.c_str());
-    }
-    geo_holder = std::make_shared<geoip::GeoIntelHolder>(intel);
-    pipeline.geo = geo_holder.get();
-  }
-  if (!sensor_location.empty()) {
-    if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &divergence);
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (!(window_hours >= 1 && window_hours <= 720)) {
-    return core::Status::Error("--window-hours: must be between 1 and 720");
-  }
-  divergence.window = static_cast<core::TimeUs>(window_hours * 3600) * core::kMicrosPerSecond;
-  if (!identity_path.empty() && roster_path.empty()) {
-    return core::Status::Error("--identity-events needs --roster");
-  }
-  if (!policy_path.empty() && roster_path.empty()) {
-    return core::Status::Error("--policy needs --roster");
-  }
-  if (divergence.sensor_latitude && divergence.sensor_longitude) {
-    pipeline.sensor.latitude = *divergence.sensor_latitude;
-    pipeline.sensor.longitude = *divergence.sensor_longitude;
-  }
-  if (!roster_path.empty()) {
-    std::shared_ptr<const policy::Policy> loaded_policy;
-    if (!policy_path.empty()) {
-      if (auto s = LoadPolicyFile(policy_path, &loaded_policy); !s.ok()) return s;
-    }
-    if (auto s = LoadDivergenceInputs(roster_path, identity_path, &inputs); !s.ok()) return s;
-    inputs.policy = loaded_policy;
-    if (loaded_policy) {
-      for (const auto& w : PolicyContractorsNotInRoster(*loaded_policy, *inputs.roster)) {
-        std::fprintf(stderr, "parallax: warning: %s\n", w.c_str());
-      }
-    }
-    if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;
-    if (!divergence.sensor_latitude) {
-      std::fprintf(stderr, "parallax: no --sensor-location: latency checks are off\n");
-    }
+  if (auto s = geo.OpenHolder(&geo_holder); !s.ok()) return s;
+  pipeline.geo = geo_holder.get();
+  if (auto s = div.Finalize(); !s.ok()) return s;
+  if (div.options.sensor_latitude && div.options.sensor_longitude) {
+    pipeline.sensor.latitude = *div.options.sensor_latitude;
+    pipeline.sensor.longitude = *div.options.sensor_longitude;
   }
   return core::Status::Ok();
-}
-
-std::unique_ptr<divergence::DivergenceStage> SensorFlags::MakeStage(
-    output::EventWriter* writer, divergence::StageHooks hooks, core::TimeUs evaluate_every) {
-  if (!hooks.on_alert) {
-    hooks.on_alert = [writer](const divergence::Alert& a, core::TimeUs now) {
-      writer->WriteAlert(a, now);
-    };
-  }
-  return std::make_unique<divergence::DivergenceStage>(inputs, divergence, geo_holder.get(),
-                                                       std::move(store), std::move(hooks),
-                                                       evaluate_every);
-}
-
-void SensorFlags::FillStats(const divergence::DivergenceStage& stage,
-                            core::SensorStats* stats) const {
-  stats->alerts = stage.alerts().size();
-  stats->attributed_flows = stage.engine().attributed_flows();
-  if (stage.inputs().policy) stats->suppressed = stage.engine().suppressed_total();
 }
 
 std::FILE* OpenOutput(const std::string& path, core::Status* status) {

@@ -7,8 +7,7 @@
 #include "geoip/geo_intel_holder.h"
 #include "sensor/cli/geo_flags.h"
 #include "sensor/core/status.h"
-#include "sensor/divergence/divergence_inputs.h"
-#include "sensor/divergence/divergence_stage.h"
+#include "sensor/cli/divergence_flags.h"
 #include "sensor/output/event_types.h"
 #include "sensor/pipeline.h"
 
@@ -21,18 +20,8 @@ struct SensorFlags {
   PipelineOptions pipeline;
   GeoFlags geo;
   std::shared_ptr<geoip::GeoIntelHolder> geo_holder;
-  // Location divergence.
-  std::string roster_path;
-  std::string identity_path;
-  std::string policy_path;
-  std::string sensor_location;  // "LAT,LON"
-  std::string store_path = ":memory:";
-  double window_hours = 24;
-  // Filled by Finalize when a roster is given (divergence on).
-  divergence::DivergenceOptions divergence;
-  DivergenceInputs inputs;
-  std::unique_ptr<divergence::AlertStore> store;
-  bool divergence_on() const { return inputs.roster != nullptr; }
+  // The divergence side (roster, identity events, policy, store...).
+  DivergenceFlags div;
   // CLI-facing copies in seconds (the options hold microseconds).
   double tcp_timeout = 300, udp_timeout = 300, udp_new_timeout = 30, icmp_timeout = 30,
          other_timeout = 300;
@@ -42,13 +31,6 @@ struct SensorFlags {
   // Converts and validates, opens GeoIP data and the divergence inputs; errors name the flag or
   // the file.
   core::Status Finalize(output::EventSelection* selection);
-  // The divergence stage over the inputs Finalize loaded (divergence_on() only); takes the store.
-  // Alerts go to `writer` unless hooks.on_alert is set.
-  std::unique_ptr<divergence::DivergenceStage> MakeStage(output::EventWriter* writer,
-                                                         divergence::StageHooks hooks = {},
-                                                         core::TimeUs evaluate_every = 0);
-  // The stage's figures in the closing stats event.
-  void FillStats(const divergence::DivergenceStage& stage, core::SensorStats* stats) const;
 };
 
 // Opens the output ("-" is stdout); the FILE is closed by the caller unless it is stdout.

@@ -115,6 +115,43 @@ class CliErrors(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--duration: must be between", r.stderr)
 
+    def test_records_file_and_correlate_errors(self):
+        records = os.path.join(SCRATCH, "good.records.jsonl")
+        r = run("read", self.good, "--records", records, "--no-geoip", "--events", "stats")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(records) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 20)  # one record per flow, as the stats event counts them
+        self.assertEqual(json.loads(r.stdout)["stats"]["flows"]["ended"], 20)
+        first = json.loads(lines[0])
+        self.assertEqual((first["record"], first["version"], first["proto"]), ("flow", 1, 17))
+        roster = os.path.join(SCRATCH, "roster.csv")
+        with open(roster, "w") as f:
+            f.write("id,name,claimed_city,claimed_country,claimed_lat,claimed_lon,timezone,"
+                    "device_ips\nc1,Ann,Dallas,US,32.78,-96.80,America/Chicago,192.0.2.1\n")
+        r = run("correlate", records, "--roster", roster, "--no-geoip")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stats = json.loads(r.stdout.splitlines()[-1])["stats"]
+        self.assertEqual((stats["records"], stats["attributed_flows"]), (20, 20))
+        # A broken line: named by file and line; the records before it are still judged.
+        bad = os.path.join(SCRATCH, "bad.records.jsonl")
+        with open(bad, "w") as f:
+            f.write("\n".join(lines[:3]) + "\n" + lines[3].replace('"proto":17', '"proto":"udp"')
+                    + "\n" + lines[4] + "\n")
+        r = run("correlate", bad, "--roster", roster, "--no-geoip")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{bad}:4: proto: expected a non-negative integer", r.stderr)
+        self.assertEqual(json.loads(r.stdout.splitlines()[-1])["stats"]["records"], 3)
+        r = run("correlate", records)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--roster is required", r.stderr)
+        r = run("correlate", os.path.join(SCRATCH, "nope.jsonl"), "--roster", roster)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("nope.jsonl: no such file", r.stderr)
+        r = run("read", self.good, "--records", "/dev/full", "--no-geoip")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/dev/full: write error", r.stderr)
+
     def test_filter_and_event_selection(self):
         r = run("read", self.good, "-f", "udp port 40003", "--events", "flow")
         self.assertEqual(r.returncode, 0, r.stderr)
