@@ -67,7 +67,8 @@ int RunRead(ReadArgs& a) {
   std::unique_ptr<divergence::DivergenceStage> stage;
   if (a.flags.div.on()) stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get());
   record::RecordFanOut fanout({stage.get(), records.get()});
-  a.flags.pipeline.records = &fanout;
+  // No roster and no --records: no records are made at all.
+  a.flags.pipeline.records = fanout.empty() ? nullptr : &fanout;
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) {
     std::cerr << "parallax read: " << st.message() << "\n";

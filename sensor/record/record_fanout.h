@@ -16,6 +16,7 @@ class RecordFanOut final : public FlowRecordSink {
       if (s) sinks_.push_back(s);
     }
   }
+  bool empty() const { return sinks_.empty(); }
   void OnRecord(const FlowRecord& r) override {
     for (auto* s : sinks_) s->OnRecord(r);
   }
