@@ -21,7 +21,7 @@ struct GeoFlags {
 
   void Register(CLI::App* cmd, bool allow_disable);
   // Opens what the flags and defaults name. *searched lists the default folders looked in.
-  geoip::Status Open(std::shared_ptr<const geoip::GeoIntel>* out,
+  core::Status Open(std::shared_ptr<const geoip::GeoIntel>* out,
                      std::vector<std::string>* searched) const {
     return OpenGeoSources(sources, out, searched);
   }

@@ -12,7 +12,7 @@ std::string SelfExecutable() {
   return ec ? std::string() : p.string();
 }
 
-geoip::Status OpenGeoSources(const GeoSources& sources, std::shared_ptr<const geoip::GeoIntel>* out,
+Status OpenGeoSources(const GeoSources& sources, std::shared_ptr<const geoip::GeoIntel>* out,
                              std::vector<std::string>* searched) {
   using namespace geoip;
   GeoIntelOptions options;
