@@ -10,7 +10,8 @@
 #include <iostream>
 #include <memory>
 
-#include "sensor/capture/pcap_source.h"
+#include "sensor/cli/capture_inputs.h"
+#include "sensor/cli/fail_on.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
 #include "sensor/report/flow_collector.h"
@@ -24,10 +25,12 @@ namespace {
 
 struct ReportArgs {
   std::vector<std::string> files;
+  std::vector<std::string> read_files;  // -r FILE (CLI11 would overwrite `files` with them)
   SensorFlags flags;
   std::string json_path;
   std::string assets_dir;
   bool no_progress = false;
+  std::string fail_on;
 };
 
 std::string WallClockUtc() {
@@ -53,14 +56,20 @@ int RunReport(ReportArgs& a, bool html_given) {
     std::cerr << "parallax report: " << m << "\n";
     return rc;
   };
+  a.files.insert(a.files.end(), a.read_files.begin(), a.read_files.end());
+  if (a.files.empty()) return fail("no capture file given (FILE... or -r FILE)", 2);
   if (!html_given && a.json_path.empty()) {
     return fail("nothing to write: give -o FILE.html and/or --json FILE", 2);
   }
   if (a.flags.roster_path.empty())
     return fail("--roster is required (the report is per contractor)", 2);
+  // Exit statuses (docs/cli.md): 2 usage, 1 input or output, 3 --fail-on.
   output::EventSelection selection;
-  if (auto s = a.flags.Finalize(&selection); !s.ok()) return fail(s.message(), 2);
-  // Fail before an hour of analysis, not after it, when an output cannot be written.
+  if (auto s = a.flags.Validate(&selection); !s.ok()) return fail(s.message(), 2);
+  // Fail before an hour of analysis, not after it, when an input cannot be opened or an output
+  // cannot be written.
+  auto source = OpenCaptureInputs(a.files, a.flags.bpf, "report");
+  if (!source) return fail("no report written", 1);
   for (const std::string* out : {html_given ? &a.flags.output : nullptr, &a.json_path}) {
     if (!out || out->empty() || *out == "-") continue;
     const auto parent = std::filesystem::absolute(*out).parent_path();
@@ -68,15 +77,14 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK) != 0) {
       return fail(
           *out + ": cannot write: folder " + parent.string() + " does not exist or is not writable",
-          2);
+          1);
     }
   }
+  if (auto s = a.flags.Load(); !s.ok()) return fail(s.message(), 1);
   std::uint64_t total_bytes = 0;
   for (const auto& f : a.files) {
     std::error_code ec;
-    if (!std::filesystem::exists(f, ec)) return fail(f + ": no such file", 2);
-    if (std::filesystem::is_directory(f, ec)) return fail(f + ": is a directory", 2);
-    total_bytes += std::filesystem::file_size(f, ec);
+    if (f != "-") total_bytes += std::filesystem::file_size(f, ec);
   }
   report::MapAssets assets;
   if (html_given) {
@@ -103,29 +111,25 @@ int RunReport(ReportArgs& a, bool html_given) {
   const bool tty = !a.no_progress && report::ProgressMeter::StderrIsTerminal();
   report::ProgressMeter meter(stderr, tty, total_bytes);
   const auto& stop = InstallStopHandlers(nullptr);
-  for (const auto& file : a.files) {
-    if (stop.load()) break;
-    auto source = capture::OpenCaptureFile(file, a.flags.bpf, &st);
-    if (!source) return fail(st.message() + "; no report written", 1);
-    SetStopSource(source.get());
-    pipeline->stats().inputs.push_back(file);
-    core::PacketView pv;
-    capture::NextResult r;
-    while (!stop.load(std::memory_order_relaxed) &&
-           (r = source->Next(&pv)) != capture::NextResult::kEnd) {
-      if (r == capture::NextResult::kError) {
-        SetStopSource(nullptr);
-        meter.Finish();
-        return fail(source->error().message() + "; no report written", 1);
-      }
-      if (r != capture::NextResult::kPacket) continue;
-      pipeline->HandlePacket(pv);
-      meter.OnPacket(pv.caplen);
-    }
-    SetStopSource(nullptr);
+  SetStopSource(source.get());
+  // A corrupt file is reported (file and packet) by the merge, which goes on with the others; the
+  // report is still written from what was read, and the exit status says it is incomplete.
+  core::PacketView pv;
+  capture::NextResult r;
+  while (!stop.load(std::memory_order_relaxed) &&
+         (r = source->Next(&pv)) != capture::NextResult::kEnd) {
+    if (r != capture::NextResult::kPacket) continue;
+    pipeline->HandlePacket(pv);
+    meter.OnPacket(pv.caplen);
   }
+  SetStopSource(nullptr);
   meter.Finish();
   if (stop.load()) return fail("interrupted; no report written", 1);
+  const int rc = source->any_failed() ? 1 : 0;
+  if (rc) {
+    std::cerr << "parallax report: the report leaves out what could not be read (above)\n";
+  }
+  RecordInputs(*source, &pipeline->stats());
   pipeline->stats().capture_received = pipeline->stats().packets;
   pipeline->Finish();
 
@@ -135,7 +139,9 @@ int RunReport(ReportArgs& a, bool html_given) {
   in.alerts = &pipeline->alerts();
   in.flows = &collector;
   in.stats = &pipeline->stats();
-  in.inputs = a.files;
+  // In merge order (packet time), like the stats event: the same files named in another order
+  // give the same report.
+  for (const auto& i : pipeline->stats().inputs) in.inputs.push_back(i.name);
   if (a.flags.policy) in.policy_path = a.flags.policy_path;
   in.sensor_latitude = a.flags.pipeline.divergence.sensor_latitude;
   in.sensor_longitude = a.flags.pipeline.divergence.sensor_longitude;
@@ -152,7 +158,8 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (out != stdout) std::fclose(out);
     if (!st.ok()) return fail(st.message(), 1);
   }
-  return 0;
+  if (rc == 0 && FailOnTriggered(a.fail_on, pipeline->alerts())) return kExitFailOn;
+  return rc;
 }
 
 }  // namespace
@@ -162,12 +169,21 @@ void AddReportCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "report",
       "Analyse capture files like `read` and write a forensics report (HTML and/or JSON)");
-  cmd->add_option("files", args->files, "Capture files (pcap/pcapng), read in order")->required();
+  cmd->add_option("files", args->files,
+                  "Capture files (pcap/pcapng; - reads standard input), in any order: they are "
+                  "merged by packet time");
+  // -r as in tcpdump, Suricata and Zeek (repeatable); joins the positional files.
+  cmd->add_option("-r,--read", args->read_files, "A capture file, as tcpdump -r; may be repeated");
   args->flags.Register(cmd);
+  AddFailOnOption(cmd, &args->fail_on);
   // The report replaces the event lines: --events has no meaning here, -o names the page.
   cmd->remove_option(cmd->get_option("--events"));
   CLI::Option* html = cmd->get_option("--output");
-  html->description("Write the self-contained HTML report here ('-' = stdout)");
+  // No default shown: without -o no page is written (--json alone writes only the JSON).
+  html->description(
+      "Write the self-contained HTML report here ('-' = stdout); without -o no HTML is written, "
+      "so give -o and/or --json");
+  html->default_str("");
   cmd->add_option("--json", args->json_path,
                   "Write the report's content as JSON here ('-' = stdout)");
   cmd->add_option("--assets", args->assets_dir,

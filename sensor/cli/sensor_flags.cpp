@@ -9,9 +9,14 @@
 namespace parallax::cli {
 
 void SensorFlags::Register(CLI::App* cmd) {
+  // Every value, from the same table the parser uses, so the help cannot fall behind it.
+  std::string known;
+  for (unsigned i = 0; i < static_cast<unsigned>(output::EventType::kCount); ++i) {
+    known += std::string(output::EventTypeName(static_cast<output::EventType>(i))) + ", ";
+  }
   cmd->add_option("--events", events,
-                  "Event types to print, comma-separated: flow, stats, all (selects output only; "
-                  "analysis is unchanged)")
+                  "Event types to print, comma-separated: " + known +
+                      "all (selects output only; analysis is unchanged)")
       ->capture_default_str();
   cmd->add_option("-o,--output", output, "Write JSON lines here ('-' = stdout)")
       ->capture_default_str();
@@ -58,6 +63,11 @@ void SensorFlags::Register(CLI::App* cmd) {
 }
 
 core::Status SensorFlags::Finalize(output::EventSelection* selection) {
+  if (auto s = Validate(selection); !s.ok()) return s;
+  return Load();
+}
+
+core::Status SensorFlags::Validate(output::EventSelection* selection) {
   if (auto s = output::EventSelection::Parse(events, selection); !s.ok()) return s;
   auto conv = [](double secs, const char* flag, core::TimeUs* out) -> core::Status {
     if (!(secs > 0) || secs > 7 * 24 * 3600) {
@@ -76,22 +86,6 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     if (!s.ok()) return s;
   }
   if (fo.max_flows < 16) return core::Status::Error("--max-flows: must be at least 16");
-  if (!geo.no_geoip) {
-    std::shared_ptr<const geoip::GeoIntel> intel;
-    std::vector<std::string> searched;
-    if (auto s = geo.Open(&intel, &searched); !s.ok()) return core::Status::Error(s.message());
-    if (intel->location_dbs().empty() && intel->asn_dbs().empty()) {
-      // Said once, not per packet: the analysis runs, network-type evidence is thinner.
-      std::string where;
-      for (const auto& d : searched) where += " " + d;
-      std::fprintf(stderr,
-                   "parallax: no GeoIP databases found (looked in%s); network types come from "
-                   "special ranges and curated lists only. Run scripts/fetch-data.\n",
-                   where.c_str());
-    }
-    geo_holder = std::make_shared<geoip::GeoIntelHolder>(intel);
-    pipeline.geo = geo_holder.get();
-  }
   if (!sensor_location.empty()) {
     if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &pipeline.divergence);
         !s.ok()) {
@@ -107,6 +101,26 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
   }
   if (!policy_path.empty() && roster_path.empty()) {
     return core::Status::Error("--policy needs --roster");
+  }
+  return core::Status::Ok();
+}
+
+core::Status SensorFlags::Load() {
+  if (!geo.no_geoip) {
+    std::shared_ptr<const geoip::GeoIntel> intel;
+    std::vector<std::string> searched;
+    if (auto s = geo.Open(&intel, &searched); !s.ok()) return core::Status::Error(s.message());
+    if (intel->location_dbs().empty() && intel->asn_dbs().empty()) {
+      // Said once, not per packet: the analysis runs, network-type evidence is thinner.
+      std::string where;
+      for (const auto& d : searched) where += " " + d;
+      std::fprintf(stderr,
+                   "parallax: no GeoIP databases found (looked in%s); network types come from "
+                   "special ranges and curated lists only. Run scripts/fetch-data.\n",
+                   where.c_str());
+    }
+    geo_holder = std::make_shared<geoip::GeoIntelHolder>(intel);
+    pipeline.geo = geo_holder.get();
   }
   if (!roster_path.empty()) {
     if (!policy_path.empty()) {
