@@ -112,8 +112,8 @@ int RunReport(ReportArgs& a, bool html_given) {
   report::ProgressMeter meter(stderr, tty, total_bytes);
   const auto& stop = InstallStopHandlers(nullptr);
   SetStopSource(source.get());
-  // A corrupt file is reported (file and packet) by the merge, which goes on with the others; the
-  // report is still written from what was read, and the exit status says it is incomplete.
+  // A corrupt file is reported (file and packet) by the merge, which goes on with the others so
+  // that one run names every broken file; then no report is written (below).
   core::PacketView pv;
   capture::NextResult r;
   while (!stop.load(std::memory_order_relaxed) &&
@@ -125,10 +125,9 @@ int RunReport(ReportArgs& a, bool html_given) {
   SetStopSource(nullptr);
   meter.Finish();
   if (stop.load()) return fail("interrupted; no report written", 1);
-  const int rc = source->any_failed() ? 1 : 0;
-  if (rc) {
-    std::cerr << "parallax report: the report leaves out what could not be read (above)\n";
-  }
+  // No partial report: a forensics page that silently stops at a corrupt packet would mislead
+  // (docs/report.md), and the page has no place that says an input is missing.
+  if (source->any_failed()) return fail("an input could not be read (above); no report written", 1);
   RecordInputs(*source, &pipeline->stats());
   pipeline->stats().capture_received = pipeline->stats().packets;
   pipeline->Finish();
@@ -158,8 +157,8 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (out != stdout) std::fclose(out);
     if (!st.ok()) return fail(st.message(), 1);
   }
-  if (rc == 0 && FailOnTriggered(a.fail_on, pipeline->alerts())) return kExitFailOn;
-  return rc;
+  if (FailOnTriggered(a.fail_on, pipeline->alerts())) return kExitFailOn;
+  return 0;
 }
 
 }  // namespace
