@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   // rather than CLI11's "The following arguments were not expected".
   std::vector<std::string> names;
   bool known = false;
-  for (const CLI::App* sub : std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
+  for (const CLI::App* sub :
+       std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
     names.push_back(sub->get_name());
     if (argc > 1 && sub->check_name(argv[1])) known = true;
   }

@@ -128,9 +128,8 @@ std::vector<MergedInput> MergedSource::inputs() const {
 }
 
 bool MergedSource::any_failed() const {
-  return std::any_of(slots_.begin(), slots_.end(), [](const Slot& s) {
-    return s.info.state == MergedInput::State::kFailed;
-  });
+  return std::any_of(slots_.begin(), slots_.end(),
+                     [](const Slot& s) { return s.info.state == MergedInput::State::kFailed; });
 }
 
 }  // namespace parallax::capture

@@ -32,10 +32,10 @@ struct MergedInput {
   enum class State { kOk, kFailed, kInterrupted };
   std::string name;
   State state = State::kOk;
-  std::string error;                      // kFailed: the source's message (file and packet)
-  std::uint64_t packets = 0;              // delivered from this input
-  std::uint64_t timestamps_backwards = 0; // packets earlier than their predecessor in this input
-  std::optional<core::TimeUs> first_ts;   // of its first packet, if it had one
+  std::string error;                       // kFailed: the source's message (file and packet)
+  std::uint64_t packets = 0;               // delivered from this input
+  std::uint64_t timestamps_backwards = 0;  // packets earlier than their predecessor in this input
+  std::optional<core::TimeUs> first_ts;    // of its first packet, if it had one
 };
 
 class MergedSource final : public PacketSource {
