@@ -9,6 +9,7 @@
 #include "sensor/cli/commands.h"
 #include "sensor/cli/divergence_flags.h"
 #include "sensor/cli/explain.h"
+#include "sensor/cli/fail_on.h"
 #include "sensor/cli/geo_flags.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/output/time_format.h"
@@ -24,6 +25,7 @@ struct CorrelateArgs {
   std::string events = "alert,stats";
   std::string output = "-";
   bool explain = false;
+  std::string fail_on;
 };
 
 int RunCorrelate(CorrelateArgs& a) {
@@ -40,9 +42,10 @@ int RunCorrelate(CorrelateArgs& a) {
     if (!std::filesystem::exists(f, ec)) return fail(f + ": no such file", 2);
     if (std::filesystem::is_directory(f, ec)) return fail(f + ": is a directory", 2);
   }
+  if (auto s = a.div.Validate(); !s.ok()) return fail(s.message(), 2);
   std::shared_ptr<geoip::GeoIntelHolder> geo;
-  if (auto s = a.geo.OpenHolder(&geo); !s.ok()) return fail(s.message(), 2);
-  if (auto s = a.div.Finalize(); !s.ok()) return fail(s.message(), 2);
+  if (auto s = a.geo.OpenHolder(&geo); !s.ok()) return fail(s.message(), 1);
+  if (auto s = a.div.Load(); !s.ok()) return fail(s.message(), 1);
   if (a.explain) selection = output::EventSelection();  // the table replaces the JSON lines
   core::Status st;
   std::FILE* out = OpenOutput(a.output, &st);
@@ -81,6 +84,7 @@ int RunCorrelate(CorrelateArgs& a) {
                  out);
   }
   if (out != stdout && std::fclose(out) != 0) return fail(a.output + ": write error", 1);
+  if (rc == 0 && FailOnTriggered(a.fail_on, stage->alerts())) rc = kExitFailOn;
   return rc;
 }
 
@@ -98,6 +102,7 @@ void AddCorrelateCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   a->geo.Register(cmd, true);
   a->div.Register(cmd);
+  AddFailOnOption(cmd, &a->fail_on);
   cmd->add_flag("--explain", a->explain,
                 "Print a per-contractor summary table (most suspicious first) instead of JSON");
   cmd->callback([a, &exit_code] { exit_code = RunCorrelate(*a); });

@@ -19,7 +19,7 @@ void DivergenceFlags::Register(CLI::App* cmd) {
       ->capture_default_str();
 }
 
-core::Status DivergenceFlags::Finalize() {
+core::Status DivergenceFlags::Validate() {
   if (!sensor_location.empty()) {
     if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &options); !s.ok()) {
       return s;
@@ -35,6 +35,10 @@ core::Status DivergenceFlags::Finalize() {
   if (!policy_path.empty() && roster_path.empty()) {
     return core::Status::Error("--policy needs --roster");
   }
+  return core::Status::Ok();
+}
+
+core::Status DivergenceFlags::Load() {
   if (roster_path.empty()) return core::Status::Ok();
   std::shared_ptr<const policy::Policy> policy;
   if (!policy_path.empty()) {

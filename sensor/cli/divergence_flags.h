@@ -24,15 +24,17 @@ struct DivergenceFlags {
   std::string sensor_location;  // "LAT,LON"
   std::string store_path = ":memory:";
   double window_hours = 24;
-  // Filled by Finalize.
+  // Filled by Validate and Load.
   divergence::DivergenceOptions options;
   DivergenceInputs inputs;  // roster null: divergence off
   std::unique_ptr<divergence::AlertStore> store;
 
   void Register(CLI::App* cmd);
-  // Validates the flags (errors name the flag) and, with a roster, loads the inputs and opens
-  // the store (errors name the file and line).
-  core::Status Finalize();
+  // Checks the flags' values without opening anything: a usage error (exit 2), naming the flag.
+  core::Status Validate();
+  // With a roster, loads the inputs and opens the store: an input error (exit 1), naming the
+  // file and line. Prints the "no --sensor-location" warning.
+  core::Status Load();
   bool on() const { return inputs.roster != nullptr; }
   // The stage over the loaded inputs (on() only); takes the store. Alerts go to `writer` unless
   // hooks.on_alert is set. geo may be null.

@@ -25,7 +25,7 @@ int RunLive(LiveArgs& a) {
   a.live.promiscuous = !a.no_promisc;
   a.live.immediate = !a.no_immediate;
   output::EventSelection selection;
-  if (auto s = a.flags.Finalize(&selection); !s.ok()) {
+  if (auto s = a.flags.Validate(&selection); !s.ok()) {
     std::cerr << "parallax live: " << s.message() << "\n";
     return 2;
   }
@@ -45,6 +45,11 @@ int RunLive(LiveArgs& a) {
   auto source = capture::OpenLive(a.live, a.flags.bpf, &st);
   if (!source) {
     std::cerr << "parallax live: " << st.message() << "\n";
+    return 1;
+  }
+  // After the interface: its error is the one that matters, not a warning about the roster.
+  if (auto s = a.flags.Load(); !s.ok()) {
+    std::cerr << "parallax live: " << s.message() << "\n";
     return 1;
   }
   std::FILE* out = OpenOutput(a.flags.output, &st);

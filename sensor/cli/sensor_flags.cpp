@@ -7,9 +7,14 @@
 namespace parallax::cli {
 
 void SensorFlags::Register(CLI::App* cmd) {
+  // Every value, from the same table the parser uses, so the help cannot fall behind it.
+  std::string known;
+  for (unsigned i = 0; i < static_cast<unsigned>(output::EventType::kCount); ++i) {
+    known += std::string(output::EventTypeName(static_cast<output::EventType>(i))) + ", ";
+  }
   cmd->add_option("--events", events,
-                  "Event types to print, comma-separated: flow, stats, all (selects output only; "
-                  "analysis is unchanged)")
+                  "Event types to print, comma-separated: " + known +
+                      "all (selects output only; analysis is unchanged)")
       ->capture_default_str();
   cmd->add_option("-o,--output", output, "Write JSON lines here ('-' = stdout)")
       ->capture_default_str();
@@ -45,6 +50,11 @@ void SensorFlags::Register(CLI::App* cmd) {
 }
 
 core::Status SensorFlags::Finalize(output::EventSelection* selection) {
+  if (auto s = Validate(selection); !s.ok()) return s;
+  return Load();
+}
+
+core::Status SensorFlags::Validate(output::EventSelection* selection) {
   if (auto s = output::EventSelection::Parse(events, selection); !s.ok()) return s;
   auto conv = [](double secs, const char* flag, core::TimeUs* out) -> core::Status {
     if (!(secs > 0) || secs > 7 * 24 * 3600) {
@@ -63,14 +73,18 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     if (!s.ok()) return s;
   }
   if (fo.max_flows < 16) return core::Status::Error("--max-flows: must be at least 16");
-  if (auto s = geo.OpenHolder(&geo_holder); !s.ok()) return s;
-  pipeline.geo = geo_holder.get();
-  if (auto s = div.Finalize(); !s.ok()) return s;
+  if (auto s = div.Validate(); !s.ok()) return s;
   if (div.options.sensor_latitude && div.options.sensor_longitude) {
     pipeline.sensor.latitude = *div.options.sensor_latitude;
     pipeline.sensor.longitude = *div.options.sensor_longitude;
   }
   return core::Status::Ok();
+}
+
+core::Status SensorFlags::Load() {
+  if (auto s = geo.OpenHolder(&geo_holder); !s.ok()) return s;
+  pipeline.geo = geo_holder.get();
+  return div.Load();
 }
 
 std::FILE* OpenOutput(const std::string& path, core::Status* status) {

@@ -28,9 +28,16 @@ struct SensorFlags {
   double active_timeout = 1800;
 
   void Register(CLI::App* cmd);
-  // Converts and validates, opens GeoIP data and the divergence inputs; errors name the flag or
-  // the file.
+  // Validate() then Load().
   core::Status Finalize(output::EventSelection* selection);
+  // Converts and checks the flags' values without opening anything: an error here is a usage
+  // error (exit status 2) and names the flag.
+  core::Status Validate(output::EventSelection* selection);
+  // Opens GeoIP data, policy, roster, identity events and the store: an error here is an input
+  // error (exit status 1) and names the file. Prints the start-up warnings (no GeoIP database,
+  // no --sensor-location), so a command calls it after opening its captures: a warning printed
+  // before an input error is noise on top of the message that matters.
+  core::Status Load();
 };
 
 // Opens the output ("-" is stdout); the FILE is closed by the caller unless it is stdout.
