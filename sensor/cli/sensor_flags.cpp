@@ -24,6 +24,8 @@ void SensorFlags::Register(CLI::App* cmd) {
       ->capture_default_str();
   geo.Register(cmd, true);
   div.Register(cmd);
+  cmd->add_option("--sensor-id", pipeline.sensor.id,
+                  "This sensor's name in flow records (--records; docs/flow-record.md)");
   auto& fo = pipeline.flows;
   cmd->add_option("--max-flows", fo.max_flows, "Cap on live flows; the oldest is evicted")
       ->capture_default_str();
