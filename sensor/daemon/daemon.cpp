@@ -135,8 +135,8 @@ core::Status Daemon::Impl::Setup() {
     }
   }
   const std::string spool_dir = config.state_dir + "/spool";
-  for (const auto& d : {config.state_dir, spool_dir}) {
-    if (auto s = PrepareDirectory(d, drop ? &to : nullptr); !s.ok()) return s;
+  if (auto s = PrepareStateDirectory(config.state_dir, {"spool"}, drop ? &to : nullptr); !s.ok()) {
+    return s;
   }
 
   // Captures need privileges: open them first.

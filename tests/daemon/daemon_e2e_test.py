@@ -245,7 +245,8 @@ def test_e2e(scen, expected):
         f"{{name: kafka, type: kafka, brokers: '{bootstrap}', topic: parallax-alerts}}"]))
     daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"))
     creds = daemon.log_lines('"capture open"')[0]["credentials"]
-    if not creds.startswith("uid=65534 gid=65534 groups= ") or "CapEff=0000000000000000" not in creds:
+    if (not creds.startswith("uid=65534 gid=65534 groups= ")
+            or "CapEff=0000000000000000" not in creds or "CapBnd=0000000000000000" not in creds):
         fail(f"daemon did not drop privileges: {creds}")
     print("  credentials after start-up:", creds)
     sent, _ = LAB.replay(pcaps_of(scen), pps=REPLAY_PPS)
