@@ -10,6 +10,7 @@
 #include "sensor/cli/explain.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
+#include "sensor/output/output_file.h"
 
 namespace parallax::cli {
 namespace {
@@ -47,12 +48,12 @@ int RunRead(ReadArgs& a) {
     }
   }
   core::Status st;
-  std::FILE* out = OpenOutput(a.flags.output, &st);
+  auto out = output::OutputFile::Open(a.flags.output, &st);
   if (!out) {
     std::cerr << "parallax read: " << st.message() << "\n";
     return 2;
   }
-  output::EventWriter writer(out, selection);
+  output::EventWriter writer(out.get(), selection);
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) {
     std::cerr << "parallax read: " << st.message() << "\n";
@@ -85,9 +86,13 @@ int RunRead(ReadArgs& a) {
     const auto* engine = pipeline->engine();
     PrintExplain(*a.flags.roster, pipeline->alerts(),
                  a.flags.policy && engine ? &engine->suppressed() : nullptr,
-                 engine ? engine->suppressed_total() : 0, out);
+                 engine ? engine->suppressed_total() : 0, out->stream());
   }
-  if (out != stdout) std::fclose(out);
+  // Output that did not reach the file is lost analysis: fatal, whatever happened before.
+  if (auto s = out->Close(); !s.ok()) {
+    std::cerr << "parallax read: " << s.message() << "\n";
+    rc = 1;
+  }
   return rc;
 }
 

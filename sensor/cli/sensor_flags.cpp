@@ -135,14 +135,4 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
   return core::Status::Ok();
 }
 
-std::FILE* OpenOutput(const std::string& path, core::Status* status) {
-  if (path == "-") return stdout;
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) {
-    *status = core::Status::Error(path + ": cannot write: " + std::strerror(errno));
-    return nullptr;
-  }
-  return f;
-}
-
 }  // namespace parallax::cli

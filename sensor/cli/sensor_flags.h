@@ -44,7 +44,4 @@ struct SensorFlags {
   core::Status Finalize(output::EventSelection* selection);
 };
 
-// Opens the output ("-" is stdout); the FILE is closed by the caller unless it is stdout.
-std::FILE* OpenOutput(const std::string& path, core::Status* status);
-
 }  // namespace parallax::cli
