@@ -61,7 +61,8 @@ struct DaemonConfig {
   std::vector<sinks::SinkConfig> sinks;  // at least one
 };
 
-// Reads and validates `path`.
+// Reads and validates `path`. Every problem is reported, one per line of the message, each
+// with its file:line:column, not only the first.
 core::Status LoadDaemonConfig(const std::string& path, DaemonConfig* out);
 
 }  // namespace parallax::daemon

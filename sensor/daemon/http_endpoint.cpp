@@ -104,9 +104,7 @@ struct HttpEndpoint::State : std::enable_shared_from_this<HttpEndpoint::State> {
   }
 };
 
-core::Status HttpEndpoint::Start(asio::io_context& io, const std::string& listen,
-                                 std::string bearer_token, HttpHandlers handlers,
-                                 std::unique_ptr<HttpEndpoint>* out) {
+core::Status ParseListenAddress(const std::string& listen, tcp::endpoint* out) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
     return core::Status::Error("http.listen: expected HOST:PORT, got '" + listen + "'");
@@ -125,9 +123,21 @@ core::Status HttpEndpoint::Start(asio::io_context& io, const std::string& listen
   }
   beast::error_code ec;
   const auto addr = asio::ip::make_address(host, ec);
-  if (ec) return core::Status::Error("http.listen: bad address '" + host + "': " + ec.message());
+  if (ec) {
+    return core::Status::Error("http.listen: bad address '" + host + "' (an IP address, not a "
+                               "name): " + ec.message());
+  }
+  *out = tcp::endpoint(addr, static_cast<unsigned short>(port));
+  return core::Status::Ok();
+}
+
+core::Status HttpEndpoint::Start(asio::io_context& io, const std::string& listen,
+                                 std::string bearer_token, HttpHandlers handlers,
+                                 std::unique_ptr<HttpEndpoint>* out) {
+  tcp::endpoint ep;
+  if (auto s = ParseListenAddress(listen, &ep); !s.ok()) return s;
+  beast::error_code ec;
   auto state = std::make_shared<State>(io);
-  const tcp::endpoint ep(addr, static_cast<unsigned short>(port));
   state->acceptor.open(ep.protocol(), ec);
   if (!ec) state->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) state->acceptor.bind(ep, ec);

@@ -25,6 +25,10 @@ struct HttpHandlers {
   std::function<std::string()> health;
 };
 
+// "HOST:PORT" with HOST an IPv4 or IPv6 address ([...] allowed) and PORT 0..65535; errors are
+// "http.listen: ...".
+core::Status ParseListenAddress(const std::string& listen, boost::asio::ip::tcp::endpoint* out);
+
 class HttpEndpoint {
  public:
   // listen: "HOST:PORT" ("127.0.0.1:9109", "[::1]:9109"; port 0 picks a free one).

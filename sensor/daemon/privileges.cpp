@@ -3,8 +3,10 @@
 #include <grp.h>
 #include <pwd.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -143,8 +145,13 @@ namespace {
 core::Status ClearBoundingSet() {
   for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap) {
     if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
-      return core::Status::Error("cannot drop capability " + std::to_string(cap) +
-                                 " from the bounding set: " + ErrnoText(errno));
+      const int e = errno;
+      return core::Status::Error(
+          "cannot drop capability " + std::to_string(cap) + " from the bounding set: " +
+          ErrnoText(e) +
+          (e == EPERM ? std::string(" (it takes CAP_SETPCAP: under systemd, list CAP_SETPCAP in "
+                                    "CapabilityBoundingSet=, as config/parallax.service does)")
+                      : std::string()));
     }
   }
   return core::Status::Ok();
@@ -180,6 +187,81 @@ core::Status DropPrivileges(const Identity& to) {
         "privileges could not be dropped: the capability bounding set is not empty");
   }
   return core::Status::Ok();
+}
+
+namespace {
+
+std::string AccessMessage(const AccessNeed& n, const Identity* as, int err) {
+  const std::string who = as ? "user " + as->user : "this process";
+  const char* verb = (n.mode & W_OK) ? "write" : "read";
+  return n.path + ": " + who + " cannot " + verb + " it (" + n.what + "): " + ErrnoText(err);
+}
+
+}  // namespace
+
+std::vector<std::string> CheckAccess(const Identity* as, const std::vector<AccessNeed>& needs) {
+  std::vector<std::string> out;
+  if (needs.empty()) return out;
+  if (!as || geteuid() != 0) {
+    for (const auto& n : needs) {
+      if (access(n.path.c_str(), n.mode) != 0) out.push_back(AccessMessage(n, nullptr, errno));
+    }
+    return out;
+  }
+  // The child reports one errno per need (0: fine) through a pipe.
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    out.push_back("cannot check file permissions as user " + as->user + ": pipe: " +
+                  ErrnoText(errno));
+    return out;
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    out.push_back("cannot check file permissions as user " + as->user + ": fork: " +
+                  ErrnoText(errno));
+    return out;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    int failed = 0;
+    if (setgroups(0, nullptr) != 0 || setresgid(as->gid, as->gid, as->gid) != 0 ||
+        setresuid(as->uid, as->uid, as->uid) != 0) {
+      failed = errno ? errno : EPERM;
+    }
+    for (const auto& n : needs) {
+      int e = failed;
+      if (!e && access(n.path.c_str(), n.mode) != 0) e = errno;
+      if (write(fds[1], &e, sizeof e) != static_cast<ssize_t>(sizeof e)) _exit(1);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  for (const auto& n : needs) {
+    int e = 0;
+    if (read(fds[0], &e, sizeof e) != static_cast<ssize_t>(sizeof e)) {
+      out.push_back("cannot check file permissions as user " + as->user + ": the check stopped");
+      break;
+    }
+    if (e != 0) out.push_back(AccessMessage(n, as, e));
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return out;
+}
+
+bool HasSetpcap() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapEff:", 0) == 0) {
+      const unsigned long long eff = std::stoull(line.substr(7), nullptr, 16);
+      return (eff >> CAP_SETPCAP) & 1;
+    }
+  }
+  return false;
 }
 
 std::string DescribeCredentials() {

@@ -37,6 +37,21 @@ core::Status PrepareStateDirectory(const std::string& dir, const std::vector<std
 
 core::Status DropPrivileges(const Identity& to);
 
+// A file the daemon opens after the drop, and how (R_OK, W_OK, X_OK as for access(2)).
+struct AccessNeed {
+  std::string path;
+  int mode = 0;
+  std::string what;  // the setting that names it, for the message
+};
+
+// The needs `as` could not meet, one message each ("PATH: user nobody cannot read it (roster)").
+// As root the checks run in a child process that becomes `as` first (groups, gid, uid), so the
+// kernel answers, ACLs included; otherwise (as == nullptr) they run as this process.
+std::vector<std::string> CheckAccess(const Identity* as, const std::vector<AccessNeed>& needs);
+
+// Whether this process holds CAP_SETPCAP, which emptying the bounding set takes (run --check).
+bool HasSetpcap();
+
 // "uid=.. gid=.. groups=.. CapEff=.. CapPrm=.. CapBnd=.." of this process, for the start-up log
 // line and tests.
 std::string DescribeCredentials();
