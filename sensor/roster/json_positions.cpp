@@ -65,6 +65,7 @@ void JsonPositions::Value(const std::string& path) {
   if (c == '{' || c == '[') {
     const bool object = c == '{';
     const char close = object ? '}' : ']';
+    std::unordered_set<std::string> keys;
     ++pos_;
     for (std::size_t index = 0;; ++index) {
       SkipSpace();
@@ -83,6 +84,7 @@ void JsonPositions::Value(const std::string& path) {
         SkipSpace();
         ++pos_;  // ':'
         child = path.empty() ? key : path + "." + key;
+        if (!keys.insert(key).second) duplicates_.push_back({child, line_, LineOf(child)});
       } else {
         child = path + "[" + std::to_string(index) + "]";
       }

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 namespace parallax::roster {
 
@@ -23,8 +25,15 @@ LineColumn PositionOf(std::string_view text, std::size_t offset);
 // well-formed JSON (parse it with nlohmann first); on malformed text the map is incomplete.
 class JsonPositions {
  public:
+  // A member whose key its object already has (nlohmann keeps the last one silently).
+  struct Duplicate {
+    std::string path;
+    std::size_t line = 0, first_line = 0;
+  };
+
   explicit JsonPositions(std::string_view text);
-  std::size_t LineOf(const std::string& path) const;  // 0 when unknown
+  std::size_t LineOf(const std::string& path) const;  // 0 when unknown (the first, if twice)
+  const std::vector<Duplicate>& duplicates() const { return duplicates_; }  // in text order
 
  private:
   void Value(const std::string& path);
@@ -36,6 +45,7 @@ class JsonPositions {
   std::size_t line_ = 1;
   int depth_ = 0;
   std::unordered_map<std::string, std::size_t> lines_;
+  std::vector<Duplicate> duplicates_;
 };
 
 }  // namespace parallax::roster

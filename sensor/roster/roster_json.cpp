@@ -32,6 +32,10 @@ void ReadJsonRoster(const std::string& file, std::string_view text,
     return;
   }
   const JsonPositions positions(text);
+  for (const auto& d : positions.duplicates()) {
+    problems->push_back({file, d.line, d.path,
+                         "given twice (first on line " + std::to_string(d.first_line) + ")"});
+  }
   RecordsFromTree(
       file, root, [&](const std::string& path) { return positions.LineOf(path); }, records,
       problems);
