@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sensor/cli/commands.h"
+#include "sensor/core/terminal_text.h"
 #include "sensor/daemon/daemon.h"
 #include "sensor/daemon/daemon_config.h"
 #include "sensor/daemon/startup_check.h"
@@ -27,8 +28,10 @@ int Check(const std::string& path, const core::Status& loaded, const daemon::Dae
   } else {
     r = daemon::CheckStartup(c);
   }
-  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  for (const auto& p : r.problems) std::fprintf(stderr, "%s\n", p.c_str());
+  for (const auto& w : r.warnings) {
+    std::fprintf(stderr, "warning: %s\n", core::ForTerminal(w).c_str());
+  }
+  for (const auto& p : r.problems) std::fprintf(stderr, "%s\n", core::ForTerminal(p).c_str());
   if (!r.problems.empty()) {
     std::fprintf(stderr, "parallax run --check: %s: %zu problem(s)%s\n", path.c_str(),
                  r.problems.size(),

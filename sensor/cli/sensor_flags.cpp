@@ -1,5 +1,6 @@
 #include "sensor/cli/sensor_flags.h"
 
+#include "sensor/core/terminal_text.h"
 #include "sensor/divergence_inputs.h"
 
 #include <cerrno>
@@ -118,7 +119,7 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     roster = in.roster;
     if (policy) {
       for (const auto& w : PolicyContractorsNotInRoster(*policy, *roster)) {
-        std::fprintf(stderr, "parallax: warning: %s\n", w.c_str());
+        std::fprintf(stderr, "parallax: warning: %s\n", core::ForTerminal(w).c_str());
       }
     }
     bindings = in.bindings;

@@ -160,6 +160,24 @@ class CliErrors(unittest.TestCase):
         with open(ok) as f:
             self.assertEqual(json.loads(f.read().splitlines()[-1])["event_type"], "stats")
 
+    def test_explain_escapes_control_characters_of_roster_names(self):
+        # A roster name holding ESC [2J or CR LF must not clear the screen or forge a table row.
+        roster = os.path.join(SCRATCH, "ctl-roster.yaml")
+        with open(roster, "w") as f:
+            f.write('contractors:\n  - id: "c1\\e]0;pwned\\a"\n'
+                    '    name: "Jane\\e[2J\\r\\nc9 forged  HIGH"\n'
+                    '    claimed: {city: "Aus\\ttin", country: US}\n    timezone: UTC\n'
+                    '    devices: {ips: [192.0.2.1]}\n')
+        r = subprocess.run([BIN, "read", self.good, "--roster", roster, "--explain"],
+                           capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout
+        for raw in (b"\x1b", b"\r", b"\x07", b"\t"):
+            self.assertNotIn(raw, out)
+        self.assertIn(b"c1\\x1b]0;pwned\\x07", out)
+        self.assertIn(b"Jane\\x1b[2J\\r\\nc9 forged  HIGH", out)
+        self.assertFalse([l for l in out.splitlines() if l.startswith(b"c9")])  # no forged row
+
     def test_filter_and_event_selection(self):
         r = run("read", self.good, "-f", "udp port 40003", "--events", "flow")
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -380,6 +380,22 @@ TEST_CASE("a key given twice is a problem at its second line, in JSON and YAML")
   }
 }
 
+TEST_CASE("a number beyond a double in a JSON roster is a problem with its line and field") {
+  // nlohmann refuses the whole text (out_of_range.406) and says where nowhere.
+  const auto p = LoadBad(kData + "/bad_number_range.json");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].line == 3);
+  CHECK(p[0].field == "contractors[0].claimed.lat");
+  CHECK(p[0].message == "number out of range ('1e400' is beyond a double)");
+}
+
+TEST_CASE("problem lines escape control characters from the file") {
+  const RosterProblem p{"r.yaml", 3, "contractors[0].timezone",
+                        "unknown time zone ('Mars\x1b[2J\r\nx')"};
+  CHECK(p.ToString() == "r.yaml:3: contractors[0].timezone: unknown time zone "
+                        "('Mars\\x1b[2J\\r\\nx')");
+}
+
 TEST_CASE("files that cannot be rosters") {
   auto p = LoadBad(kData + "/does-not-exist.csv");
   CHECK(p[0].line == 0);
