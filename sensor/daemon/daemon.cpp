@@ -88,7 +88,7 @@ struct Daemon::Impl {
   void Shutdown();
   void EmitStats();
   MetricsSnapshot Snapshot();
-  std::string Health();
+  Health CurrentHealth();
 };
 
 Daemon::Daemon(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -239,7 +239,8 @@ core::Status Daemon::Impl::Setup() {
                                    ": cannot read the bearer token (first line)");
       }
     }
-    HttpHandlers h{[this] { return RenderPrometheus(Snapshot()); }, [this] { return Health(); }};
+    HttpHandlers h{[this] { return RenderPrometheus(Snapshot()); },
+                   [this] { return CurrentHealth(); }};
     if (auto s = HttpEndpoint::Start(io, config.http.listen, token, std::move(h), &http); !s.ok()) {
       return core::Status::Error(config.path + ": " + s.message());
     }
@@ -325,13 +326,25 @@ MetricsSnapshot Daemon::Impl::Snapshot() {
   return m;
 }
 
-std::string Daemon::Impl::Health() {
-  if (stopping) return "stopping";
+Health Daemon::Impl::CurrentHealth() {
+  if (stopping) return {Health::kFailed, "stopping"};
   for (const auto& c : captures) {
     std::lock_guard lock(c->mu);
-    if (!c->failure.empty()) return "capture on " + c->snapshot.interface + " failed: " + c->failure;
+    if (!c->failure.empty()) {
+      return {Health::kFailed,
+              "capture on " + c->snapshot.interface + " failed: " + c->failure};
+    }
   }
-  return "";
+  std::string down;
+  for (const auto& s : sinks.sinks()) {
+    const sinks::SinkStats st = s->stats();
+    if (st.up) continue;
+    down += (down.empty() ? "" : "; ") + std::string("sink ") + s->config().name + " is down (" +
+            std::to_string(st.spool_records) + " alert(s) spooled)" +
+            (st.last_error.empty() ? "" : ": " + st.last_error);
+  }
+  if (!down.empty()) return {Health::kDegraded, down};
+  return {};
 }
 
 void Daemon::Impl::EmitStats() {

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <vector>
 
+#include "sensor/daemon/http_endpoint.h"
 #include "sensor/output/event_types.h"
 
 namespace parallax::daemon {
@@ -354,7 +356,18 @@ void Load(const std::string& path, DaemonConfig* c, Problems* problems) {
     s.Scalar("listen", &c->http.listen);
     s.Scalar("bearer_token_file", &c->http.bearer_token_file);
     c->http.bearer_token_file = Resolve(base, c->http.bearer_token_file);
+    s.Scalar("allow_unauthenticated_remote", &c->http.allow_unauthenticated_remote);
     s.Done();
+    boost::asio::ip::tcp::endpoint ep;
+    // A bad address is refused where the endpoint starts (and by run --check), with its reason.
+    if (!c->http.listen.empty() && ParseListenAddress(c->http.listen, &ep).ok() &&
+        !ep.address().is_loopback() && c->http.bearer_token_file.empty() &&
+        !c->http.allow_unauthenticated_remote) {
+      s.Fail(root["http"]["listen"],
+             "http.listen: '" + c->http.listen + "' is reachable from other hosts and no "
+             "bearer_token_file is set: anyone could read /metrics (set bearer_token_file, "
+             "listen on 127.0.0.1, or say allow_unauthenticated_remote: true)");
+    }
   }
   {
     Section s(path, top.Get("logging"), "logging", problems);
@@ -373,11 +386,21 @@ void Load(const std::string& path, DaemonConfig* c, Problems* problems) {
       top.Fail(n ? n : root, "sinks: a list of at least one sink is needed (docs/daemon.md)");
     }
     std::set<std::string> names;
+    std::map<std::string, std::size_t> files;  // a file sink's path -> its index
     for (std::size_t i = 0; listed && i < n.size(); ++i) {
       c->sinks.push_back(ReadSink(path, n[i], i, base, problems));
-      if (!names.insert(c->sinks.back().name).second) {
-        top.Fail(n[i], "sinks[" + std::to_string(i) + "].name: '" + c->sinks.back().name +
-                           "' is used twice");
+      const sinks::SinkConfig& sc = c->sinks.back();
+      if (!names.insert(sc.name).second) {
+        top.Fail(n[i], "sinks[" + std::to_string(i) + "].name: '" + sc.name + "' is used twice");
+      }
+      // Two writers appending and rotating one file interleave and lose each other's lines.
+      if (sc.type == sinks::SinkType::kFile && !sc.path.empty()) {
+        const std::string key = std::filesystem::absolute(sc.path).lexically_normal().string();
+        if (auto [it, fresh] = files.emplace(key, i); !fresh) {
+          top.Fail(n[i]["path"] ? n[i]["path"] : n[i],
+                   "sinks[" + std::to_string(i) + "].path: '" + sc.path + "' is also the path "
+                   "of sinks[" + std::to_string(it->second) + "]: two sinks cannot write one file");
+        }
       }
     }
   }

@@ -31,6 +31,9 @@ struct GeoConfig {
 struct HttpConfig {
   std::string listen = "127.0.0.1:9109";  // "" disables the endpoint
   std::string bearer_token_file;          // when set, every request needs "Bearer <token>"
+  // /metrics names interfaces, sinks and contractor counts: on an address other than loopback
+  // it needs a token unless this is said explicitly.
+  bool allow_unauthenticated_remote = false;
 };
 
 struct DaemonConfig {
