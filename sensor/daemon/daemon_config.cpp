@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -267,7 +269,11 @@ void Load(const std::string& path, DaemonConfig* c, Problems* problems) {
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
-    throw ConfigError(path + ": cannot read the configuration file");
+    // Missing or not permitted: the same refusal, with the reason.
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    const std::string why = f ? "" : std::string(": ") + std::strerror(errno);
+    if (f) std::fclose(f);
+    throw ConfigError(path + ": cannot read the configuration file" + why);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);

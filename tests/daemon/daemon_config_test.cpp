@@ -170,5 +170,6 @@ TEST_CASE("a missing configuration file is an error naming it") {
   DaemonConfig c;
   const auto s = LoadDaemonConfig("/nonexistent/parallax.yaml", &c);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.message() == "/nonexistent/parallax.yaml: cannot read the configuration file");
+  CHECK(s.message() ==
+        "/nonexistent/parallax.yaml: cannot read the configuration file: No such file or directory");
 }
