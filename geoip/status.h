@@ -1,35 +1,12 @@
-// Status: the result of an operation that can fail on start-up, configuration or file I/O.
-//
-// Modelled on LevelDB's Status: either OK or an error message that names the file (and line)
-// at fault, so `main` can print it and exit non-zero. Lookups never return a Status: a failed
-// lookup is just "no data".
-//
-// Thread-safety: a Status is a value; distinct objects may be used from distinct threads.
+// geoip::Status is the project's one Status (sensor/base/status.h: header-only, the only thing of
+// ours geoip/ includes).
 #ifndef PARALLAX_GEOIP_STATUS_H_
 #define PARALLAX_GEOIP_STATUS_H_
 
-#include <string>
-#include <utility>
+#include "sensor/base/status.h"
 
 namespace parallax::geoip {
-
-class Status {
- public:
-  Status() = default;  // OK
-
-  static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message), true); }
-
-  bool ok() const { return !failed_; }
-  const std::string& message() const { return message_; }
-
- private:
-  Status(std::string message, bool failed) : message_(std::move(message)), failed_(failed) {}
-
-  std::string message_;
-  bool failed_ = false;
-};
-
+using Status = ::parallax::Status;
 }  // namespace parallax::geoip
 
 #endif  // PARALLAX_GEOIP_STATUS_H_

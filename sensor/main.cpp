@@ -5,7 +5,9 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <utility>
 
+#include "sensor/cli/command_suggestion.h"
 #include "sensor/cli/commands.h"
 #if __has_include("sensor/cli/roster_command.h")
 #include "sensor/cli/roster_command.h"
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "parallax 0.1.0");
   int exit_code = 0;
   parallax::cli::AddReadCommand(app, exit_code);
+  parallax::cli::AddCorrelateCommand(app, exit_code);
   parallax::cli::AddLiveCommand(app, exit_code);
   parallax::cli::AddAnalyzersCommand(app, exit_code);
   parallax::cli::AddRunCommand(app, exit_code);
@@ -45,10 +48,30 @@ int main(int argc, char** argv) {
 #ifdef PARALLAX_HAVE_REPORT
   parallax::cli::AddReportCommand(app, exit_code);
 #endif
+  // A first argument that is not an option must name a subcommand; say which one was meant
+  // rather than CLI11's "The following arguments were not expected".
+  std::vector<std::string> names;
+  bool known = false;
+  for (const CLI::App* sub :
+       std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+    if (argc > 1 && sub->check_name(argv[1])) known = true;
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    std::cerr << "parallax: unknown command '" << argv[1] << "'";
+    if (auto guess = parallax::cli::SuggestCommand(argv[1], names)) {
+      std::cerr << "; did you mean '" << *guess << "'?";
+    }
+    std::cerr << " (parallax --help lists the commands)\n";
+    return parallax::cli::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 exits 105-114 by error kind; every one of them is a usage error, status 2 like the
+    // commands' own checks (docs/cli.md). --help and --version are "errors" with status 0.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : parallax::cli::kExitUsage;
   }
   // What a command printed to standard output (tables, summaries) must have arrived: a full disk
   // or /dev/full is an error, not an exit 0 with nothing written. (`read`, `live` and `report`

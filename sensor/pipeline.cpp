@@ -25,13 +25,6 @@ std::unique_ptr<Pipeline> Pipeline::Create(const PipelineOptions& options,
     p->intel_ = std::make_unique<GeoNetworkIntel>(options.geo);
     p->analyzers_->set_intel(p->intel_.get());
   }
-  if (options.roster) {
-    static const std::vector<roster::IdentityEvent> kNone;
-    p->engine_ = std::make_unique<divergence::DivergenceEngine>(
-        options.roster, options.bindings, options.identity_events ? *options.identity_events : kNone,
-        options.divergence, p->intel_.get(), options.store);
-    p->engine_->SetPolicy(options.policy);
-  }
   p->table_ = std::make_unique<core::FlowTable>(options.flows, p.get(), &p->stats_.anomalies);
   *status = core::Status::Ok();
   return p;
@@ -53,6 +46,11 @@ void Pipeline::HandlePacket(const core::PacketView& packet) {
   }
   now_ = pv.ts;
   stats_.last_ts = now_;
+  // The record sink hears the packet clock once a second of packet time, not per packet.
+  if (options_.records && now_ - last_clock_ >= core::kMicrosPerSecond) {
+    last_clock_ = now_;
+    options_.records->OnClock(now_);
+  }
   ++stats_.packets;
   stats_.bytes += std::max(pv.wirelen, pv.caplen);
 
@@ -85,6 +83,10 @@ void Pipeline::Advance(core::TimeUs now) {
   if (stats_.packets == 0 || now <= now_ || finished_) return;
   now_ = now;
   table_->Expire(now_);
+  if (options_.records) {
+    last_clock_ = now_;
+    options_.records->OnClock(now_);
+  }
 }
 
 void Pipeline::HandleFragment(const core::DecodedPacket& p) {
@@ -104,15 +106,16 @@ void Pipeline::HandleFragment(const core::DecodedPacket& p) {
 
 void Pipeline::OnFlowEnd(core::Flow& flow, core::FlowEndReason reason) {
   classifier_->Finish(flow);
-  const std::vector<analyzers::Fingerprint> fps = analyzers_->OnFlowEnd(flow);
+  std::vector<analyzers::Fingerprint> fps = analyzers_->OnFlowEnd(flow);
   for (const auto& fp : fps) {
     ++fingerprints_;
     writer_->WriteFingerprint(flow, fp, false);
   }
-  if (engine_) engine_->OnFlow(flow, fps);
-  if (options_.flow_tap) options_.flow_tap(flow, fps);
   analyzers_->Release(flow);
   writer_->WriteFlow(flow, reason, false);
+  if (options_.records) {
+    options_.records->OnRecord(record::MakeFlowRecord(flow, reason, std::move(fps), options_.sensor));
+  }
 }
 
 void Pipeline::OnFlowInterim(core::Flow& flow) {
@@ -127,12 +130,14 @@ void Pipeline::Reset() {
   fragments_ = core::FragmentTracker();
   stats_ = core::SensorStats();
   now_ = 0;
+  last_clock_ = 0;
+  input_ended_ = false;
   finished_ = false;
 }
 
-void Pipeline::Finish() {
-  if (finished_) return;
-  finished_ = true;
+void Pipeline::EndInput() {
+  if (input_ended_) return;
+  input_ended_ = true;
   table_->EndAll(core::FlowEndReason::kShutdown);
   const auto& ts = table_->stats();
   stats_.flows_created = ts.created;
@@ -141,15 +146,16 @@ void Pipeline::Finish() {
   stats_.interim_records = ts.interim_records;
   stats_.peak_live_flows = ts.peak_flows;
   stats_.fingerprints = fingerprints_;
-  if (engine_) {
-    for (auto& a : engine_->Evaluate(now_, true)) {
-      writer_->WriteAlert(a, now_);
-      alerts_.push_back(std::move(a));
-    }
-    stats_.alerts = alerts_.size();
-    stats_.attributed_flows = engine_->attributed_flows();
-    if (options_.policy) stats_.suppressed = engine_->suppressed_total();
+  if (options_.records) {
+    options_.records->OnClock(now_);
+    options_.records->OnInputEnd();
   }
+}
+
+void Pipeline::Finish() {
+  if (finished_) return;
+  EndInput();
+  finished_ = true;
   writer_->WriteStats(stats_);
   writer_->Flush();
 }

@@ -1,6 +1,8 @@
-// Pipeline: the one packet handler for live and file input. Decode → flow table → nDPI, with
-// engine time taken from packets and clamped so it never goes backwards (ndpiReader repairs
-// backwards timestamps the same way). Ending flows are written as `flow` events.
+// Pipeline: the one packet handler for live and file input. Decode → flow table → nDPI →
+// analyzers → flow record, with engine time taken from packets and clamped so it never goes
+// backwards (ndpiReader repairs backwards timestamps the same way). Ending flows are written as
+// `flow` and `fingerprint` events and handed, as flow records, to the record sink (the divergence
+// stage, a records file, or both): the pipeline knows nothing of contractors.
 // Thread-safety: REQUIRES external synchronization; one pipeline per worker.
 #pragma once
 
@@ -17,10 +19,9 @@
 #include "sensor/core/packet_view.h"
 #include "sensor/core/sensor_stats.h"
 #include "sensor/core/status.h"
-#include "sensor/divergence/alert_store.h"
-#include "sensor/divergence/engine.h"
-#include "sensor/geo_network_intel.h"
+#include "sensor/geo/geo_network_intel.h"
 #include "sensor/output/event_writer.h"
+#include "sensor/record/flow_record.h"
 
 namespace parallax {
 
@@ -32,17 +33,11 @@ struct PipelineOptions {
   // GeoIP and network-type data for analyzers; null runs without (network-type evidence is then
   // absent, and said so once).
   const geoip::GeoIntelHolder* geo = nullptr;
-  // Location divergence: on when a roster is given (all must outlive the pipeline).
-  const roster::Roster* roster = nullptr;
-  const roster::IdentityBindings* bindings = nullptr;
-  const std::vector<roster::IdentityEvent>* identity_events = nullptr;
-  divergence::DivergenceOptions divergence;
-  divergence::AlertStore* store = nullptr;
-  // The SOC's sanctioned networks and suppressions (docs/policy.md); null: none.
-  const policy::Policy* policy = nullptr;
-  // Called with every ended flow and its fingerprints, after the divergence engine has seen it
-  // (the forensics report collects the flows behind its pictures here). Empty: nothing is called.
-  std::function<void(const core::Flow&, const std::vector<analyzers::Fingerprint>&)> flow_tap;
+  // Where ended flows go as records, and where the capture clock is told (must outlive the
+  // pipeline); null: nowhere (events only).
+  record::FlowRecordSink* records = nullptr;
+  // Names the sensor in every record (id and location).
+  record::SensorIdentity sensor;
 };
 
 class Pipeline final : public core::FlowObserver {
@@ -52,10 +47,14 @@ class Pipeline final : public core::FlowObserver {
 
   // Never throws on packet contents: whatever the bytes, they end as a flow update or a counter.
   void HandlePacket(const core::PacketView& packet);
-  // Live capture on a quiet link: moves engine time to `now` (wall clock) so idle flows expire
-  // although no packet arrives. Ignored when `now` is not ahead of the last packet.
+  // Live capture on a quiet link: moves engine time to `now` (the capture clock) so idle flows
+  // expire and the record sink hears the time although no packet arrives. Ignored when `now` is
+  // not ahead of the last packet.
   void Advance(core::TimeUs now);
-  // Ends every live flow (writing their records) and writes the closing stats event.
+  // End of input: ends every live flow (writing their events and records) and tells the record
+  // sink the input ended. Idempotent. The caller may add to stats() before Finish writes them.
+  void EndInput();
+  // EndInput if not done, then writes the closing stats event.
   void Finish();
   // Finishes if needed, then starts over with an empty flow table and zero counters, keeping the
   // (expensive to build) nDPI module. Used between fuzz inputs and between benchmark rounds.
@@ -67,9 +66,6 @@ class Pipeline final : public core::FlowObserver {
   // The flow-table counters so far (Finish copies them into stats()).
   const core::FlowTableStats& table_stats() const { return table_->stats(); }
   std::uint64_t fingerprints() const { return fingerprints_; }
-  // Every alert written this run (for --explain).
-  const std::vector<divergence::Alert>& alerts() const { return alerts_; }
-  const divergence::DivergenceEngine* engine() const { return engine_.get(); }
   const core::FlowTable& flows() const { return *table_; }
   std::size_t live_flows() const;
   const classify::NdpiClassifier& classifier() const { return *classifier_; }
@@ -87,13 +83,13 @@ class Pipeline final : public core::FlowObserver {
   std::unique_ptr<analyzers::AnalyzerHost> analyzers_;
   std::unique_ptr<GeoNetworkIntel> intel_;
   std::uint64_t fingerprints_ = 0;
-  std::unique_ptr<divergence::DivergenceEngine> engine_;
-  std::vector<divergence::Alert> alerts_;
   std::unique_ptr<core::FlowTable> table_;
   core::FragmentTracker fragments_;
   core::SensorStats stats_;
   core::DecodedPacket decoded_;
   core::TimeUs now_ = 0;
+  core::TimeUs last_clock_ = 0;  // packet time last told to the record sink
+  bool input_ended_ = false;
   bool finished_ = false;
 };
 

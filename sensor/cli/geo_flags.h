@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "geoip/geo_intel.h"
-#include "sensor/geo_sources.h"
+#include "geoip/geo_intel_holder.h"
+#include "sensor/core/status.h"
+#include "sensor/geo/geo_sources.h"
 
 namespace parallax::cli {
 
@@ -19,10 +21,13 @@ struct GeoFlags {
 
   void Register(CLI::App* cmd, bool allow_disable);
   // Opens what the flags and defaults name. *searched lists the default folders looked in.
-  geoip::Status Open(std::shared_ptr<const geoip::GeoIntel>* out,
+  core::Status Open(std::shared_ptr<const geoip::GeoIntel>* out,
                      std::vector<std::string>* searched) const {
     return OpenGeoSources(sources, out, searched);
   }
+  // Opens them into a holder (null with --no-geoip), saying once on stderr when no database was
+  // found. Errors name the file.
+  core::Status OpenHolder(std::shared_ptr<geoip::GeoIntelHolder>* out) const;
 };
 
 }  // namespace parallax::cli

@@ -19,13 +19,14 @@ struct LiveArgs {
   bool no_immediate = false;
   CaptureLimits limits;
   SensorFlags flags;
+  double evaluate_interval_s = 60;
 };
 
 int RunLive(LiveArgs& a) {
   a.live.promiscuous = !a.no_promisc;
   a.live.immediate = !a.no_immediate;
   output::EventSelection selection;
-  if (auto s = a.flags.Finalize(&selection); !s.ok()) {
+  if (auto s = a.flags.Validate(&selection); !s.ok()) {
     std::cerr << "parallax live: " << s.message() << "\n";
     return 2;
   }
@@ -37,10 +38,19 @@ int RunLive(LiveArgs& a) {
     std::cerr << "parallax live: --duration: must be between 0 and 1e9 seconds\n";
     return 2;
   }
+  if (!(a.evaluate_interval_s >= 1 && a.evaluate_interval_s <= 86400)) {
+    std::cerr << "parallax live: --evaluate-interval: must be between 1 and 86400 seconds\n";
+    return 2;
+  }
   core::Status st;
   auto source = capture::OpenLive(a.live, a.flags.bpf, &st);
   if (!source) {
     std::cerr << "parallax live: " << st.message() << "\n";
+    return 1;
+  }
+  // After the interface: its error is the one that matters, not a warning about the roster.
+  if (auto s = a.flags.Load(); !s.ok()) {
+    std::cerr << "parallax live: " << s.message() << "\n";
     return 1;
   }
   auto out = output::OutputFile::Open(a.flags.output, &st);
@@ -49,6 +59,13 @@ int RunLive(LiveArgs& a) {
     return 2;
   }
   output::EventWriter writer(out.get(), selection);
+  // Alerts while the capture runs: the stage evaluates each time packet time (the capture
+  // clock, which a quiet link still advances) has moved by the interval.
+  std::unique_ptr<divergence::DivergenceStage> stage;
+  if (a.flags.div.on()) {
+    stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get(), {}, core::Seconds(a.evaluate_interval_s));
+    a.flags.pipeline.records = stage.get();
+  }
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) {
     std::cerr << "parallax live: " << st.message() << "\n";
@@ -64,6 +81,8 @@ int RunLive(LiveArgs& a) {
   ps.capture_dropped = cs.dropped;
   ps.capture_if_dropped = cs.if_dropped;
   SetStopSource(nullptr);
+  pipeline->EndInput();
+  if (stage) DivergenceFlags::FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
   int rc = 0;
   if (!st.ok()) {
@@ -91,6 +110,9 @@ void AddLiveCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--count", a->limits.max_packets, "Stop after this many packets (0: no limit)");
   cmd->add_option("--duration", a->limits.max_seconds, "Stop after this many seconds (0: none)");
+  cmd->add_option("--evaluate-interval", a->evaluate_interval_s,
+                  "With --roster: evaluate the detections every N seconds of capture time")
+      ->capture_default_str();
   a->flags.Register(cmd);
   cmd->callback([a, &exit_code] { exit_code = RunLive(*a); });
 }

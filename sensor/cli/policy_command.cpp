@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sensor/core/terminal_text.h"
-#include "sensor/divergence_inputs.h"
+#include "sensor/divergence/divergence_inputs.h"
 #include "sensor/output/time_format.h"
 #include "sensor/policy/policy.h"
 #include "sensor/roster/roster.h"

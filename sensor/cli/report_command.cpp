@@ -10,7 +10,9 @@
 #include <iostream>
 #include <memory>
 
-#include "sensor/capture/pcap_source.h"
+#include "sensor/capture_loop.h"
+#include "sensor/cli/capture_inputs.h"
+#include "sensor/cli/fail_on.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
 #include "sensor/output/output_file.h"
@@ -25,10 +27,12 @@ namespace {
 
 struct ReportArgs {
   std::vector<std::string> files;
+  std::vector<std::string> read_files;  // -r FILE (CLI11 would overwrite `files` with them)
   SensorFlags flags;
   std::string json_path;
   std::string assets_dir;
   bool no_progress = false;
+  std::string fail_on;
 };
 
 std::string WallClockUtc() {
@@ -53,14 +57,20 @@ int RunReport(ReportArgs& a, bool html_given) {
     std::cerr << "parallax report: " << m << "\n";
     return rc;
   };
+  a.files.insert(a.files.end(), a.read_files.begin(), a.read_files.end());
+  if (a.files.empty()) return fail("no capture file given (FILE... or -r FILE)", 2);
   if (!html_given && a.json_path.empty()) {
     return fail("nothing to write: give -o FILE.html and/or --json FILE", 2);
   }
-  if (a.flags.roster_path.empty())
+  if (a.flags.div.roster_path.empty())
     return fail("--roster is required (the report is per contractor)", 2);
+  // Exit statuses (docs/cli.md): 2 usage, 1 input or output, 3 --fail-on.
   output::EventSelection selection;
-  if (auto s = a.flags.Finalize(&selection); !s.ok()) return fail(s.message(), 2);
-  // Fail before an hour of analysis, not after it, when an output cannot be written.
+  if (auto s = a.flags.Validate(&selection); !s.ok()) return fail(s.message(), 2);
+  // Fail before an hour of analysis, not after it, when an input cannot be opened or an output
+  // cannot be written.
+  auto source = OpenCaptureInputs(a.files, a.flags.bpf, "report");
+  if (!source) return fail("no report written", 1);
   for (const std::string* out : {html_given ? &a.flags.output : nullptr, &a.json_path}) {
     if (!out || out->empty() || *out == "-") continue;
     const auto parent = std::filesystem::absolute(*out).parent_path();
@@ -68,15 +78,14 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK) != 0) {
       return fail(
           *out + ": cannot write: folder " + parent.string() + " does not exist or is not writable",
-          2);
+          1);
     }
   }
+  if (auto s = a.flags.Load(); !s.ok()) return fail(s.message(), 1);
   std::uint64_t total_bytes = 0;
   for (const auto& f : a.files) {
     std::error_code ec;
-    if (!std::filesystem::exists(f, ec)) return fail(f + ": no such file", 2);
-    if (std::filesystem::is_directory(f, ec)) return fail(f + ": is a directory", 2);
-    total_bytes += std::filesystem::file_size(f, ec);
+    if (f != "-") total_bytes += std::filesystem::file_size(f, ec);
   }
   report::MapAssets assets;
   if (html_given) {
@@ -88,58 +97,58 @@ int RunReport(ReportArgs& a, bool html_given) {
     }
   }
 
+  // Packets -> pipeline -> flow records -> divergence stage -> (alerts, attributed flows): the
+  // report lays out the flows the stage attributed, as the stage read them.
   report::FlowCollector collector;
-  a.flags.pipeline.flow_tap = [&collector](const core::Flow& f,
-                                           const std::vector<analyzers::Fingerprint>& fps) {
-    collector.OnFlow(f, fps);
+  divergence::StageHooks hooks;
+  hooks.on_alert = [](const divergence::Alert&, core::TimeUs) {};  // the page shows them
+  hooks.on_attributed = [&collector](const record::FlowRecord& r,
+                                     const divergence::DivergenceEngine::Attribution& at) {
+    collector.OnFlow(r, at);
   };
   // No event lines: the report replaces them (as --explain does for read).
   core::Status st;
   auto no_events = output::OutputFile::Open("-", &st);
   output::EventWriter writer(no_events.get(), output::EventSelection());
+  auto stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get(), std::move(hooks));
+  a.flags.pipeline.records = stage.get();
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) return fail(st.message(), 1);
-  collector.set_engine(pipeline->engine());
 
   const bool tty = !a.no_progress && report::ProgressMeter::StderrIsTerminal();
   report::ProgressMeter meter(stderr, tty, total_bytes);
+  CaptureLimits progress;
+  progress.on_packet = [&meter](const core::PacketView& pv) { meter.OnPacket(pv.caplen); };
   const auto& stop = InstallStopHandlers(nullptr);
-  for (const auto& file : a.files) {
-    if (stop.load()) break;
-    auto source = capture::OpenCaptureFile(file, a.flags.bpf, &st);
-    if (!source) return fail(st.message() + "; no report written", 1);
-    SetStopSource(source.get());
-    pipeline->stats().inputs.push_back(file);
-    core::PacketView pv;
-    capture::NextResult r;
-    while (!stop.load(std::memory_order_relaxed) &&
-           (r = source->Next(&pv)) != capture::NextResult::kEnd) {
-      if (r == capture::NextResult::kError) {
-        SetStopSource(nullptr);
-        meter.Finish();
-        return fail(source->error().message() + "; no report written", 1);
-      }
-      if (r != capture::NextResult::kPacket) continue;
-      pipeline->HandlePacket(pv);
-      meter.OnPacket(pv.caplen);
-    }
-    SetStopSource(nullptr);
-  }
+  SetStopSource(source.get());
+  // A corrupt file is reported (file and packet) by the merge, which goes on with the others so
+  // that one run names every broken file; then no report is written (below).
+  st = RunCapture(*source, *pipeline, stop, progress);
+  SetStopSource(nullptr);
   meter.Finish();
+  if (!st.ok()) return fail(st.message() + "; no report written", 1);
   if (stop.load()) return fail("interrupted; no report written", 1);
+  // No partial report: a forensics page that silently stops at a corrupt packet would mislead
+  // (docs/report.md), and the page has no place that says an input is missing.
+  if (source->any_failed()) return fail("an input could not be read (above); no report written", 1);
+  RecordInputs(*source, &pipeline->stats());
   pipeline->stats().capture_received = pipeline->stats().packets;
+  pipeline->EndInput();
+  DivergenceFlags::FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
 
   report::ReportInputs in;
-  in.roster = a.flags.roster.get();
-  in.engine = pipeline->engine();
-  in.alerts = &pipeline->alerts();
+  in.roster = a.flags.div.inputs.roster.get();
+  in.engine = &stage->engine();
+  in.alerts = &stage->alerts();
   in.flows = &collector;
   in.stats = &pipeline->stats();
-  in.inputs = a.files;
-  if (a.flags.policy) in.policy_path = a.flags.policy_path;
-  in.sensor_latitude = a.flags.pipeline.divergence.sensor_latitude;
-  in.sensor_longitude = a.flags.pipeline.divergence.sensor_longitude;
+  // In merge order (packet time), like the stats event: the same files named in another order
+  // give the same report.
+  for (const auto& i : pipeline->stats().inputs) in.inputs.push_back(i.name);
+  if (a.flags.div.inputs.policy) in.policy_path = a.flags.div.policy_path;
+  in.sensor_latitude = a.flags.div.options.sensor_latitude;
+  in.sensor_longitude = a.flags.div.options.sensor_longitude;
   const report::ReportModel model = report::BuildReport(in);
   const nlohmann::ordered_json json = report::ReportToJson(model, WallClockUtc());
 
@@ -154,6 +163,7 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (!st.ok()) return fail(st.message(), 1);
     if (!closed.ok()) return fail(closed.message(), 1);
   }
+  if (FailOnTriggered(a.fail_on, stage->alerts())) return kExitFailOn;
   return 0;
 }
 
@@ -164,12 +174,21 @@ void AddReportCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "report",
       "Analyse capture files like `read` and write a forensics report (HTML and/or JSON)");
-  cmd->add_option("files", args->files, "Capture files (pcap/pcapng), read in order")->required();
+  cmd->add_option("files", args->files,
+                  "Capture files (pcap/pcapng; - reads standard input), in any order: they are "
+                  "merged by packet time");
+  // -r as in tcpdump, Suricata and Zeek (repeatable); joins the positional files.
+  cmd->add_option("-r,--read", args->read_files, "A capture file, as tcpdump -r; may be repeated");
   args->flags.Register(cmd);
+  AddFailOnOption(cmd, &args->fail_on);
   // The report replaces the event lines: --events has no meaning here, -o names the page.
   cmd->remove_option(cmd->get_option("--events"));
   CLI::Option* html = cmd->get_option("--output");
-  html->description("Write the self-contained HTML report here ('-' = stdout)");
+  // No default shown: without -o no page is written (--json alone writes only the JSON).
+  html->description(
+      "Write the self-contained HTML report here ('-' = stdout); without -o no HTML is written, "
+      "so give -o and/or --json");
+  html->default_str("");
   cmd->add_option("--json", args->json_path,
                   "Write the report's content as JSON here ('-' = stdout)");
   cmd->add_option("--assets", args->assets_dir,

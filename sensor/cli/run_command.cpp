@@ -11,7 +11,7 @@
 #include "sensor/daemon/daemon.h"
 #include "sensor/daemon/daemon_config.h"
 #include "sensor/daemon/startup_check.h"
-#include "sensor/divergence_inputs.h"
+#include "sensor/divergence/divergence_inputs.h"
 
 namespace parallax::cli {
 namespace {

@@ -1,8 +1,5 @@
 #include "sensor/cli/sensor_flags.h"
 
-#include "sensor/core/terminal_text.h"
-#include "sensor/divergence_inputs.h"
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,9 +7,14 @@
 namespace parallax::cli {
 
 void SensorFlags::Register(CLI::App* cmd) {
+  // Every value, from the same table the parser uses, so the help cannot fall behind it.
+  std::string known;
+  for (unsigned i = 0; i < static_cast<unsigned>(output::EventType::kCount); ++i) {
+    known += std::string(output::EventTypeName(static_cast<output::EventType>(i))) + ", ";
+  }
   cmd->add_option("--events", events,
-                  "Event types to print, comma-separated: flow, stats, all (selects output only; "
-                  "analysis is unchanged)")
+                  "Event types to print, comma-separated: " + known +
+                      "all (selects output only; analysis is unchanged)")
       ->capture_default_str();
   cmd->add_option("-o,--output", output, "Write JSON lines here ('-' = stdout)")
       ->capture_default_str();
@@ -21,18 +23,7 @@ void SensorFlags::Register(CLI::App* cmd) {
                   "Analyzers to run: all, none, or a comma-separated list (parallax analyzers)")
       ->capture_default_str();
   geo.Register(cmd, true);
-  cmd->add_option("--roster", roster_path, "Contractor roster (CSV, JSON or YAML; docs/roster.md)");
-  cmd->add_option("--identity-events", identity_path,
-                  "Identity events (JSON lines binding contractors to addresses over time)");
-  cmd->add_option("--policy", policy_path,
-                  "Sanctioned networks and suppression rules (YAML; docs/policy.md)");
-  cmd->add_option("--sensor-location", sensor_location,
-                  "Where the sensor is, LAT,LON (for the latency checks)");
-  cmd->add_option("--store", store_path,
-                  "SQLite alert history (':memory:' = fresh each run); alerts are not repeated")
-      ->capture_default_str();
-  cmd->add_option("--window-hours", window_hours, "Evidence/alert window, hours")
-      ->capture_default_str();
+  div.Register(cmd);
   auto& fo = pipeline.flows;
   cmd->add_option("--max-flows", fo.max_flows, "Cap on live flows; the oldest is evicted")
       ->capture_default_str();
@@ -59,6 +50,11 @@ void SensorFlags::Register(CLI::App* cmd) {
 }
 
 core::Status SensorFlags::Finalize(output::EventSelection* selection) {
+  if (auto s = Validate(selection); !s.ok()) return s;
+  return Load();
+}
+
+core::Status SensorFlags::Validate(output::EventSelection* selection) {
   if (auto s = output::EventSelection::Parse(events, selection); !s.ok()) return s;
   auto conv = [](double secs, const char* flag, core::TimeUs* out) -> core::Status {
     if (!(secs > 0) || secs > 7 * 24 * 3600) {
@@ -77,63 +73,18 @@ core::Status SensorFlags::Finalize(output::EventSelection* selection) {
     if (!s.ok()) return s;
   }
   if (fo.max_flows < 16) return core::Status::Error("--max-flows: must be at least 16");
-  if (!geo.no_geoip) {
-    std::shared_ptr<const geoip::GeoIntel> intel;
-    std::vector<std::string> searched;
-    if (auto s = geo.Open(&intel, &searched); !s.ok()) return core::Status::Error(s.message());
-    if (intel->location_dbs().empty() && intel->asn_dbs().empty()) {
-      // Said once, not per packet: the analysis runs, network-type evidence is thinner.
-      std::string where;
-      for (const auto& d : searched) where += " " + d;
-      std::fprintf(stderr,
-                   "parallax: no GeoIP databases found (looked in%s); network types come from "
-                   "special ranges and curated lists only. Run scripts/fetch-data.\n",
-                   where.c_str());
-    }
-    geo_holder = std::make_shared<geoip::GeoIntelHolder>(intel);
-    pipeline.geo = geo_holder.get();
-  }
-  if (!sensor_location.empty()) {
-    if (auto s = ParseSensorLocation(sensor_location, "--sensor-location", &pipeline.divergence);
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (!(window_hours >= 1 && window_hours <= 720)) {
-    return core::Status::Error("--window-hours: must be between 1 and 720");
-  }
-  pipeline.divergence.window = static_cast<core::TimeUs>(window_hours * 3600) * core::kMicrosPerSecond;
-  if (!identity_path.empty() && roster_path.empty()) {
-    return core::Status::Error("--identity-events needs --roster");
-  }
-  if (!policy_path.empty() && roster_path.empty()) {
-    return core::Status::Error("--policy needs --roster");
-  }
-  if (!roster_path.empty()) {
-    if (!policy_path.empty()) {
-      if (auto s = LoadPolicyFile(policy_path, &policy); !s.ok()) return s;
-      pipeline.policy = policy.get();
-    }
-    DivergenceInputs in;
-    if (auto s = LoadDivergenceInputs(roster_path, identity_path, &in); !s.ok()) return s;
-    roster = in.roster;
-    if (policy) {
-      for (const auto& w : PolicyContractorsNotInRoster(*policy, *roster)) {
-        std::fprintf(stderr, "parallax: warning: %s\n", core::ForTerminal(w).c_str());
-      }
-    }
-    bindings = in.bindings;
-    identity_events = in.identity_events;
-    if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;
-    pipeline.roster = roster.get();
-    pipeline.bindings = bindings.get();
-    pipeline.identity_events = identity_events.get();
-    pipeline.store = store.get();
-    if (!pipeline.divergence.sensor_latitude) {
-      std::fprintf(stderr, "parallax: no --sensor-location: latency checks are off\n");
-    }
+  if (auto s = div.Validate(); !s.ok()) return s;
+  if (div.options.sensor_latitude && div.options.sensor_longitude) {
+    pipeline.sensor.latitude = *div.options.sensor_latitude;
+    pipeline.sensor.longitude = *div.options.sensor_longitude;
   }
   return core::Status::Ok();
+}
+
+core::Status SensorFlags::Load() {
+  if (auto s = geo.OpenHolder(&geo_holder); !s.ok()) return s;
+  pipeline.geo = geo_holder.get();
+  return div.Load();
 }
 
 }  // namespace parallax::cli

@@ -7,9 +7,7 @@
 #include "geoip/geo_intel_holder.h"
 #include "sensor/cli/geo_flags.h"
 #include "sensor/core/status.h"
-#include "sensor/divergence/alert_store.h"
-#include "sensor/roster/identity_events.h"
-#include "sensor/roster/roster.h"
+#include "sensor/cli/divergence_flags.h"
 #include "sensor/output/event_types.h"
 #include "sensor/pipeline.h"
 
@@ -22,26 +20,24 @@ struct SensorFlags {
   PipelineOptions pipeline;
   GeoFlags geo;
   std::shared_ptr<geoip::GeoIntelHolder> geo_holder;
-  // Location divergence.
-  std::string roster_path;
-  std::string identity_path;
-  std::string policy_path;
-  std::shared_ptr<const policy::Policy> policy;
-  std::string sensor_location;  // "LAT,LON"
-  std::string store_path = ":memory:";
-  double window_hours = 24;
-  std::shared_ptr<roster::Roster> roster;
-  std::shared_ptr<roster::IdentityBindings> bindings;
-  std::shared_ptr<std::vector<roster::IdentityEvent>> identity_events;
-  std::unique_ptr<divergence::AlertStore> store;
+  // The divergence side (roster, identity events, policy, store...).
+  DivergenceFlags div;
   // CLI-facing copies in seconds (the options hold microseconds).
   double tcp_timeout = 300, udp_timeout = 300, udp_new_timeout = 30, icmp_timeout = 30,
          other_timeout = 300;
   double active_timeout = 1800;
 
   void Register(CLI::App* cmd);
-  // Converts and validates, opens GeoIP data; errors name the flag or the file.
+  // Validate() then Load().
   core::Status Finalize(output::EventSelection* selection);
+  // Converts and checks the flags' values without opening anything: an error here is a usage
+  // error (exit status 2) and names the flag.
+  core::Status Validate(output::EventSelection* selection);
+  // Opens GeoIP data, policy, roster, identity events and the store: an error here is an input
+  // error (exit status 1) and names the file. Prints the start-up warnings (no GeoIP database,
+  // no --sensor-location), so a command calls it after opening its captures: a warning printed
+  // before an input error is noise on top of the message that matters.
+  core::Status Load();
 };
 
 }  // namespace parallax::cli

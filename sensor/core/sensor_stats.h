@@ -4,12 +4,26 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sensor/core/anomaly.h"
 #include "sensor/core/time.h"
 
 namespace parallax::core {
+
+// One file or interface read, and how it went (the stats event's `inputs`).
+struct InputStatus {
+  InputStatus() = default;
+  // Implicit on purpose: a name alone is an input read without trouble (a live interface, the
+  // daemon's captures), and `inputs.push_back(name)` stays as short as it was.
+  InputStatus(std::string n) : name(std::move(n)) {}  // NOLINT(google-explicit-constructor)
+  std::string name;
+  std::string status = "ok";  // "ok", "failed" (see error), "interrupted" (stopped before its end)
+  std::string error;          // "failed": the message, naming the file and the packet
+  std::optional<std::uint64_t> packets;    // packets read from it, where counted per input
+  std::uint64_t timestamps_backwards = 0;  // packets earlier than their predecessor in it
+};
 
 struct SensorStats {
   TimeUs first_ts = 0;
@@ -35,7 +49,7 @@ struct SensorStats {
   std::uint64_t capture_dropped = 0;     // pcap_stats ps_drop (live capture)
   std::uint64_t capture_if_dropped = 0;  // pcap_stats ps_ifdrop
   AnomalyCounters anomalies;
-  std::vector<std::string> inputs;  // files or interfaces read
+  std::vector<InputStatus> inputs;  // files or interfaces read, in the order they were merged
 };
 
 }  // namespace parallax::core

@@ -1,24 +1,8 @@
-// Status: the result of start-up, configuration and file operations (LevelDB's Status): ok, or a
-// message that names the file and position. The packet path never uses it: it counts anomalies.
+// core::Status is the project's one Status (sensor/base/status.h).
 #pragma once
 
-#include <string>
-#include <utility>
+#include "sensor/base/status.h"
 
 namespace parallax::core {
-
-class Status {
- public:
-  Status() = default;
-  static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message)); }
-  bool ok() const { return !failed_; }
-  const std::string& message() const { return message_; }
-
- private:
-  explicit Status(std::string m) : message_(std::move(m)), failed_(true) {}
-  std::string message_;
-  bool failed_ = false;
-};
-
+using Status = ::parallax::Status;
 }  // namespace parallax::core

@@ -21,7 +21,7 @@
 #include "sensor/daemon/sink_set.h"
 #include "sensor/daemon/worker.h"
 #include "sensor/divergence/alert_store.h"
-#include "sensor/geo_sources.h"
+#include "sensor/geo/geo_sources.h"
 #include "sensor/logging/log.h"
 #include "sensor/output/event_writer.h"
 #include "sensor/output/stats_event.h"
@@ -41,8 +41,6 @@ double WallSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-core::TimeUs WallUs() { return static_cast<core::TimeUs>(WallSeconds() * 1e6); }
 
 }  // namespace
 
@@ -450,7 +448,7 @@ void Daemon::Impl::MainLoop() {
     lock.unlock();
     const auto now = Clock::now();
     if (now >= next_eval) {
-      if (hub) hub->Evaluate(WallUs());
+      if (hub) hub->Evaluate();
       next_eval = now + eval_every;
     }
     if (config.stats_interval_s > 0 && now >= next_stats) {
@@ -469,7 +467,7 @@ void Daemon::Impl::Shutdown() {
   }
   for (auto& w : workers) w->Stop();  // every flow ends: events and evidence reach the hub
   std::size_t raised = 0;
-  if (hub) raised = hub->Evaluate(WallUs());
+  if (hub) raised = hub->Evaluate();
   EmitStats();
   const bool delivered = sinks.Flush(10s);
   sinks.Stop();

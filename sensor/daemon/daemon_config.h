@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sensor/core/status.h"
-#include "sensor/geo_sources.h"
+#include "sensor/geo/geo_sources.h"
 #include "sensor/pipeline.h"
 #include "sensor/sinks/sink_config.h"
 

@@ -1,8 +1,9 @@
-// DivergenceHub: the daemon's one divergence engine, shared by every worker. Workers hand it
-// ended flows (FlowEndHook); the daemon's timer evaluates it, and each alert goes to the sinks
+// DivergenceHub: the daemon's one divergence stage (sensor/divergence/divergence_stage.h),
+// shared by every worker behind a mutex. Workers hand it flow records and their capture clock;
+// the daemon's timer evaluates it at the packet time reached, and each alert goes to the sinks
 // (spooled, fsync'd) before the alert store records it as emitted, so a crash between the two
-// repeats an alert (same id) rather than losing it. SIGHUP swaps in a new roster and identity
-// events and the SOC's policy; evidence and alert history are kept.
+// repeats an alert (same id) rather than losing it. SIGHUP swaps in a new roster, identity
+// events and policy; evidence and alert history are kept.
 // Thread-safety: thread-safe (one mutex; flows end far less often than packets arrive).
 #pragma once
 
@@ -11,28 +12,28 @@
 #include <mutex>
 #include <string>
 
-#include "sensor/divergence/alert_store.h"
-#include "sensor/divergence/engine.h"
-#include "sensor/divergence_inputs.h"
-#include "sensor/geo_network_intel.h"
-#include "sensor/daemon/flow_end_hook.h"
-#include "sensor/pipeline.h"
 #include "sensor/daemon/sink_set.h"
+#include "sensor/divergence/divergence_inputs.h"
+#include "sensor/divergence/divergence_stage.h"
+#include "sensor/record/flow_record.h"
 
 namespace parallax::daemon {
 
-class DivergenceHub final : public FlowEndHook {
+class DivergenceHub final : public record::FlowRecordSink {
  public:
   // geo may be null; store must be open; sinks must outlive the hub.
   DivergenceHub(DivergenceInputs inputs, divergence::DivergenceOptions options,
                 const geoip::GeoIntelHolder* geo, std::unique_ptr<divergence::AlertStore> store,
                 SinkSet* sinks);
 
-  void OnFlowEnd(const core::Flow& flow,
-                 const std::vector<analyzers::Fingerprint>& fingerprints) override;
-  // Evaluates every window at time `now` and emits new and grown alerts, then retires windows
-  // past retention (DivergenceEngine::Retire); returns the alerts emitted.
-  std::size_t Evaluate(core::TimeUs now);
+  void OnRecord(const record::FlowRecord& record) override;
+  void OnClock(core::TimeUs now) override;
+  // A worker's input ending is not the daemon's: the daemon evaluates at its own stop.
+  void OnInputEnd() override {}
+
+  // Evaluates every window at the packet time reached and emits new and grown alerts, then
+  // retires windows past retention (DivergenceEngine::Retire); returns the alerts emitted.
+  std::size_t Evaluate();
   void Reload(DivergenceInputs inputs);
 
   struct Counters {
@@ -50,14 +51,9 @@ class DivergenceHub final : public FlowEndHook {
   Counters counters() const;
 
  private:
-  static std::string AlertLine(const divergence::Alert& a, core::TimeUs now);
-
   mutable std::mutex mu_;
-  DivergenceInputs inputs_;
-  std::unique_ptr<GeoNetworkIntel> intel_;
-  std::unique_ptr<divergence::AlertStore> store_;
-  std::unique_ptr<divergence::DivergenceEngine> engine_;
   SinkSet* sinks_;
+  std::unique_ptr<divergence::DivergenceStage> stage_;
   std::map<std::string, std::uint64_t> alerts_by_kind_;
 };
 

@@ -3,18 +3,9 @@
 #include <chrono>
 
 namespace parallax::daemon {
-namespace {
-
-core::TimeUs WallClockUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 core::Status Worker::Create(unsigned index, PipelineOptions options, std::size_t queue_packets,
-                            SinkSet* sinks, FlowEndHook* next, std::unique_ptr<Worker>* out) {
+                            SinkSet* sinks, record::FlowRecordSink* next,
+                            std::unique_ptr<Worker>* out) {
   std::unique_ptr<Worker> w(new Worker(index, queue_packets));
   w->next_ = next;
   // Alerts come from the hub and stats from the daemon (summed over workers); workers write
@@ -28,12 +19,7 @@ core::Status Worker::Create(unsigned index, PipelineOptions options, std::size_t
         sinks->Emit(type, std::string(), line);
       },
       selection);
-  options.roster = nullptr;  // the hub holds the one engine
-  Worker* self = w.get();
-  options.flow_tap = [self](const core::Flow& flow,
-                            const std::vector<analyzers::Fingerprint>& fingerprints) {
-    self->OnFlowEnd(flow, fingerprints);
-  };
+  options.records = w.get();  // counted here, then to the hub's one divergence stage
   core::Status status;
   w->pipeline_ = Pipeline::Create(options, w->writer_.get(), &status);
   if (!w->pipeline_) return status;
@@ -55,6 +41,11 @@ void Worker::Stop() {
 void Worker::Run() {
   using namespace std::chrono_literals;
   auto last_publish = std::chrono::steady_clock::now();
+  // A quiet link: the capture clock goes on (packet time when the queue went quiet plus the
+  // time waited since), so idle flows end and the hub's packet time advances.
+  bool idle = false;
+  auto idle_since = last_publish;
+  core::TimeUs idle_base = 0;
   for (;;) {
     std::unique_ptr<PacketBatch> batch = queue_.Pop(250ms);
     if (batch) {
@@ -62,10 +53,17 @@ void Worker::Run() {
         pipeline_->HandlePacket(batch->View(i));
       }
       queue_.Recycle(std::move(batch));
+      idle = false;
     } else if (queue_.closed()) {
       break;
+    } else if (!idle) {
+      idle = true;
+      idle_since = std::chrono::steady_clock::now();
+      idle_base = pipeline_->now();
     } else {
-      pipeline_->Advance(WallClockUs());
+      pipeline_->Advance(idle_base + std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::steady_clock::now() - idle_since)
+                                         .count());
     }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_publish >= 200ms) {
@@ -103,10 +101,13 @@ WorkerSnapshot Worker::Snapshot() const {
   return s;
 }
 
-void Worker::OnFlowEnd(const core::Flow& flow,
-                       const std::vector<analyzers::Fingerprint>& fingerprints) {
-  for (const auto& fp : fingerprints) ++by_kind_[analyzers::KindName(fp.kind)];
-  if (next_) next_->OnFlowEnd(flow, fingerprints);
+void Worker::OnRecord(const record::FlowRecord& record) {
+  for (const auto& fp : record.fingerprints) ++by_kind_[analyzers::KindName(fp.kind)];
+  if (next_) next_->OnRecord(record);
+}
+
+void Worker::OnClock(core::TimeUs now) {
+  if (next_) next_->OnClock(now);
 }
 
 }  // namespace parallax::daemon

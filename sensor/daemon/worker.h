@@ -15,7 +15,7 @@
 #include "sensor/core/status.h"
 #include "sensor/daemon/packet_batch.h"
 #include "sensor/daemon/sink_set.h"
-#include "sensor/daemon/flow_end_hook.h"
+#include "sensor/record/flow_record.h"
 #include "sensor/pipeline.h"
 
 namespace parallax::daemon {
@@ -27,11 +27,12 @@ struct WorkerSnapshot {
   std::map<std::string, std::uint64_t> fingerprints_by_kind;
 };
 
-class Worker final : public FlowEndHook {
+class Worker final : public record::FlowRecordSink {
  public:
   // `next` (the divergence hub) may be null; sinks must outlive the worker.
   static core::Status Create(unsigned index, PipelineOptions options, std::size_t queue_packets,
-                             SinkSet* sinks, FlowEndHook* next, std::unique_ptr<Worker>* out);
+                             SinkSet* sinks, record::FlowRecordSink* next,
+                             std::unique_ptr<Worker>* out);
   ~Worker() override;
 
   BatchQueue& queue() { return queue_; }
@@ -40,8 +41,9 @@ class Worker final : public FlowEndHook {
   void Stop();
   WorkerSnapshot Snapshot() const;
 
-  void OnFlowEnd(const core::Flow& flow,
-                 const std::vector<analyzers::Fingerprint>& fingerprints) override;
+  // The pipeline's records: counted, then handed to the hub (on the worker's thread).
+  void OnRecord(const record::FlowRecord& record) override;
+  void OnClock(core::TimeUs now) override;
 
  private:
   Worker(unsigned index, std::size_t queue_packets) : index_(index), queue_(queue_packets) {}
@@ -50,7 +52,7 @@ class Worker final : public FlowEndHook {
 
   unsigned index_;
   BatchQueue queue_;
-  FlowEndHook* next_ = nullptr;
+  record::FlowRecordSink* next_ = nullptr;
   std::unique_ptr<output::EventWriter> writer_;
   std::unique_ptr<Pipeline> pipeline_;
   std::thread thread_;

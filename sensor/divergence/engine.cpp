@@ -132,7 +132,7 @@ EgressEvidence& DivergenceEngine::Egress(ContractorWindow& w, const core::IpAddr
   return it->second;
 }
 
-DivergenceEngine::Attribution DivergenceEngine::Attribute(const core::Flow& f) const {
+DivergenceEngine::Attribution DivergenceEngine::Attribute(const record::FlowRecord& f) const {
   Attribution a;
   const core::TimeUs ts = f.first_ts;
   auto device_owner = [&](const core::IpAddress& ip) -> const roster::Contractor* {
@@ -171,29 +171,27 @@ DivergenceEngine::Attribution DivergenceEngine::Attribute(const core::Flow& f) c
       a.has_egress = true;
       a.egress_is_orig = side == 0;
       a.egress = ip;
+      a.egress_rtt_us = side == 0 ? f.originator_rtt_us : f.responder_rtt_us;
       break;
     }
   }
   return a;
 }
 
-void DivergenceEngine::OnFlow(const core::Flow& f,
-                              const std::vector<analyzers::Fingerprint>& fingerprints) {
+DivergenceEngine::Attribution DivergenceEngine::OnFlow(const record::FlowRecord& f) {
   const Attribution at = Attribute(f);
-  if (!at.contractor) return;
+  if (!at.contractor) return {};
   ++attributed_;
   if (f.first_ts < retired_before_) {  // its window was retired: too late to count
     ++late_;
-    return;
+    return {};
   }
   const std::string& id = at.contractor->id;
   ContractorWindow& w = WindowFor(id, f.first_ts);
-  if (w.seen_flows.count(f.id)) return;  // already counted (the same capture read again)
-  if (w.seen_flows.size() < kMaxSeenFlows) w.seen_flows.insert(f.id);
+  if (w.seen_flows.count(f.flow_id)) return {};  // already counted (the same capture read again)
+  if (w.seen_flows.size() < kMaxSeenFlows) w.seen_flows.insert(f.flow_id);
   ++w.flows;
-  // Activity: flows the contractor's side started (a person at work opens connections).
-  const bool initiated = (at.has_device && at.device_is_orig) || (at.has_egress && at.egress_is_orig);
-  if (initiated) ++w.activity[f.first_ts / core::Seconds(3600)];
+  if (at.initiated()) ++w.activity[f.first_ts / core::Seconds(3600)];
   if (at.has_device) {
     const std::string dev = at.device.ToString();
     if (std::find(w.devices.begin(), w.devices.end(), dev) == w.devices.end() &&
@@ -204,10 +202,9 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
   if (at.has_egress) {
     EgressEvidence& e = Egress(w, at.egress, "gateway flow", f.first_ts);
     ++e.flows;
-    if (e.community_ids.size() < 5) e.community_ids.push_back(f.CommunityId());
-    const core::TimeUs rtt = at.egress_is_orig ? f.OriginatorRttUs() : f.ResponderRttUs();
-    if (rtt >= 0) {
-      e.rtt_ms.push_back(static_cast<double>(rtt) / 1000.0);
+    if (e.community_ids.size() < 5) e.community_ids.push_back(f.community_id);
+    if (at.egress_rtt_us >= 0) {
+      e.rtt_ms.push_back(static_cast<double>(at.egress_rtt_us) / 1000.0);
       if (e.rtt_ms.size() > kMaxRttSamples) {  // keep the lowest: the minimum is what counts
         std::sort(e.rtt_ms.begin(), e.rtt_ms.end());
         e.rtt_ms.resize(kMaxRttSamples);
@@ -227,7 +224,7 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
     const std::string s = ip.ToString();
     return (!dev_ip.empty() && s == dev_ip) || (!egress_ip.empty() && s == egress_ip);
   };
-  for (const auto& fp : fingerprints) {
+  for (const auto& fp : f.fingerprints) {
     if (!fp.remote) continue;
     const auto& rc = *fp.remote;
     if (fp.kind == analyzers::Kind::kRemoteDesktop && mine(rc.controlled) &&
@@ -244,7 +241,7 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
       r.duration_s = rc.duration_s;
       r.input_events_per_min = rc.input_events_per_min;
       r.ts = f.first_ts;
-      r.community_id = f.CommunityId();
+      r.community_id = f.community_id;
       // Signalling without a screen (a few kB to a rendezvous server) is not someone driving.
       if (r.role_known || rc.screen_bytes + rc.input_bytes > 0) w.remote.push_back(std::move(r));
     }
@@ -257,10 +254,11 @@ void DivergenceEngine::OnFlow(const core::Flow& f,
       c.how = "colocated_desktop fingerprint: " + rc.role_basis;
       c.duration_s = rc.duration_s;
       c.ts = f.first_ts;
-      c.community_id = f.CommunityId();
+      c.community_id = f.community_id;
       w.colocated.push_back(std::move(c));
     }
   }
+  return at;
 }
 
 std::vector<Alert> DivergenceEngine::Evaluate(

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "analyzers/fingerprint.h"
-#include "sensor/core/flow.h"
 #include "sensor/divergence/alert.h"
 #include "sensor/divergence/divergence_options.h"
 #include "sensor/divergence/evidence.h"
-#include "sensor/geo_network_intel.h"
+#include "sensor/geo/geo_network_intel.h"
 #include "sensor/roster/identity_events.h"
+#include "sensor/record/flow_record.h"
 #include "sensor/roster/roster.h"
 
 namespace parallax::divergence {
@@ -39,7 +39,10 @@ class DivergenceEngine {
                    const std::vector<roster::IdentityEvent>& events, DivergenceOptions options,
                    GeoNetworkIntel* geo, AlertStore* store);
 
-  void OnFlow(const core::Flow& flow, const std::vector<analyzers::Fingerprint>& fingerprints);
+  // Attributes the record and adds it to its contractor's evidence; returns the attribution
+  // (contractor null: not a contractor's flow, or already counted).
+  struct Attribution;
+  Attribution OnFlow(const record::FlowRecord& flow);
   // Alerts due: with `final`, every window; otherwise windows that ended before `now`. An alert
   // already emitted (this run or, with a store, an earlier one) is returned again only when
   // WorthUpdating (severity rose, evidence doubled), as an update with the same id.
@@ -75,8 +78,9 @@ class DivergenceEngine {
   std::size_t windows() const;  // evidence windows held, all contractors
 
   // Which contractor a flow belongs to and through which of its addresses (device or public
-  // egress); contractor is null when none. Public for the forensics report (sensor/report/),
-  // which lays out the same flows the engine judged.
+  // egress), and what the engine reads from it; contractor is null when none. The divergence
+  // stage hands it to the forensics report with the record, so the report lays out the flows
+  // the engine judged as the engine judged them.
   struct Attribution {
     const roster::Contractor* contractor = nullptr;
     bool has_device = false;
@@ -85,8 +89,14 @@ class DivergenceEngine {
     bool has_egress = false;
     bool egress_is_orig = false;
     core::IpAddress egress;
+    // Activity: the contractor's side started the flow (a person at work opens connections).
+    bool initiated() const {
+      return (has_device && device_is_orig) || (has_egress && egress_is_orig);
+    }
+    // Sensor <-> egress handshake round trip; -1 when not measured or no egress.
+    core::TimeUs egress_rtt_us = -1;
   };
-  Attribution Attribute(const core::Flow& flow) const;
+  Attribution Attribute(const record::FlowRecord& flow) const;
   // The evidence kept so far: contractor id -> window start -> evidence (read-only, for reports).
   const std::map<std::string, std::map<core::TimeUs, ContractorWindow>>& evidence() const {
     return evidence_;

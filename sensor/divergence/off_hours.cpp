@@ -9,33 +9,9 @@
 
 #include "geoip/utc_offset.h"
 #include "sensor/divergence/detections.h"
+#include "sensor/divergence/working_hours.h"
 
 namespace parallax::divergence {
-namespace {
-
-bool InHours(int minute_of_day, int weekday_mon0, const roster::WorkingHours& h) {
-  if (!(h.days & (1u << weekday_mon0))) return false;
-  if (h.start_minute <= h.end_minute) {
-    return minute_of_day >= h.start_minute && minute_of_day < h.end_minute;
-  }
-  return minute_of_day >= h.start_minute || minute_of_day < h.end_minute;  // night shift
-}
-
-// Share of the activity inside working hours if the worker's clock were UTC+offset_min.
-double Share(const std::map<std::int64_t, std::uint32_t>& act, int offset_min,
-             const roster::WorkingHours& h, std::uint64_t total) {
-  std::uint64_t in = 0;
-  for (const auto& [hour, n] : act) {
-    const std::int64_t local_min = hour * 60 + 30 + offset_min;  // middle of the hour
-    const std::int64_t day = local_min >= 0 ? local_min / 1440 : (local_min - 1439) / 1440;
-    const int minute = static_cast<int>(local_min - day * 1440);
-    const int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
-    if (InHours(minute, weekday, h)) in += n;
-  }
-  return total ? static_cast<double>(in) / static_cast<double>(total) : 0;
-}
-
-}  // namespace
 
 std::optional<Alert> DetectOffHours(const DetectionContext& ctx) {
   const DivergenceOptions& o = ctx.options;
@@ -52,20 +28,10 @@ std::optional<Alert> DetectOffHours(const DetectionContext& ctx) {
   const std::int64_t mid = (ctx.window.first_ts / 2 + ctx.window.last_ts / 2) / 1'000'000;
   const auto claimed = geoip::ZoneOffsetMinutes(c.time_zone, mid);
   if (!claimed) return std::nullopt;
-  int best_offset = 0;
-  double best = -1;
-  // Whole-hour offsets from UTC-12 to UTC+14: activity is counted per UTC hour, so a half-hour
-  // zone (India's +05:30) cannot be told from its neighbours; the report says the whole hour.
-  for (int off = -12 * 60; off <= 14 * 60; off += 60) {
-    const double s = Share(act, off, c.hours, total);
-    // Ties go to the offset nearest the claimed one: never accuse on an ambiguous fit.
-    if (s > best + 1e-9 ||
-        (std::abs(s - best) <= 1e-9 && std::abs(off - *claimed) < std::abs(best_offset - *claimed))) {
-      best = s;
-      best_offset = off;
-    }
-  }
-  const double claimed_share = Share(act, *claimed, c.hours, total);
+  const OffsetFit fit = BestFittingOffset(act, *claimed, c.hours, total);
+  const int best_offset = fit.offset_min;
+  const double best = fit.share;
+  const double claimed_share = WorkingHoursShare(act, *claimed, c.hours, total);
   const int shift_h = std::abs(best_offset - *claimed) / 60;
   if (best < o.off_hours_min_share || claimed_share > o.off_hours_claimed_max_share ||
       shift_h < o.off_hours_min_shift_h) {

@@ -10,7 +10,17 @@ nlohmann::ordered_json StatsEventJson(const core::SensorStats& s) {
   j["timestamp"] = FormatTimestamp(s.last_ts);
   j["event_type"] = "stats";
   Json st;
-  st["inputs"] = s.inputs;
+  Json inputs = Json::array();
+  for (const auto& in : s.inputs) {
+    Json i;
+    i["name"] = in.name;
+    i["status"] = in.status;
+    if (in.packets) i["packets"] = *in.packets;
+    if (in.timestamps_backwards) i["timestamps_backwards"] = in.timestamps_backwards;
+    if (!in.error.empty()) i["error"] = in.error;
+    inputs.push_back(std::move(i));
+  }
+  st["inputs"] = std::move(inputs);
   if (s.packets) {
     st["first_packet"] = FormatTimestamp(s.first_ts);
     st["last_packet"] = FormatTimestamp(s.last_ts);

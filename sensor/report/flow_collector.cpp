@@ -2,36 +2,11 @@
 
 #include <algorithm>
 
+#include "sensor/output/flow_event.h"
+
 namespace parallax::report {
-namespace {
-
-std::string ProtoName(std::uint8_t p) {
-  switch (p) {
-    case 6:
-      return "TCP";
-    case 17:
-      return "UDP";
-    case 1:
-      return "ICMP";
-    case 58:
-      return "IPv6-ICMP";
-    case 47:
-      return "GRE";
-    case 50:
-      return "ESP";
-    case 51:
-      return "AH";
-    default:
-      return std::to_string(p);
-  }
-}
-
-}  // namespace
-
-void FlowCollector::OnFlow(const core::Flow& f,
-                           const std::vector<analyzers::Fingerprint>& fingerprints) {
-  if (!engine_) return;
-  const divergence::DivergenceEngine::Attribution at = engine_->Attribute(f);
+void FlowCollector::OnFlow(const record::FlowRecord& f,
+                           const divergence::DivergenceEngine::Attribution& at) {
   if (!at.contractor) return;
   auto& rows = rows_[at.contractor->id];
   if (rows.size() >= max_rows_) {
@@ -39,15 +14,15 @@ void FlowCollector::OnFlow(const core::Flow& f,
     return;
   }
   FlowRow r;
-  r.flow_id = f.id;
-  r.community_id = f.CommunityId();
+  r.flow_id = f.flow_id;
+  r.community_id = f.community_id;
   r.src_ip = f.orig_addr.ToString();
   r.dest_ip = f.resp_addr.ToString();
   if (f.has_ports) {
     r.src_port = f.orig_port;
     r.dest_port = f.resp_port;
   }
-  r.proto = ProtoName(f.proto);
+  r.proto = output::ProtoName(f.proto);
   r.app = f.classification.protocol;
   for (const auto& d : f.dir) {
     r.bytes += d.bytes;
@@ -55,13 +30,11 @@ void FlowCollector::OnFlow(const core::Flow& f,
   }
   r.first_ts = f.first_ts;
   r.last_ts = f.last_ts;
-  // The engine's definition of activity: flows the contractor's side started.
-  r.initiated = (at.has_device && at.device_is_orig) || (at.has_egress && at.egress_is_orig);
+  r.initiated = at.initiated();
   r.via = at.has_device ? "device" : "egress";
   if (at.has_egress) {
     r.egress_ip = at.egress.ToString();
-    const core::TimeUs rtt = at.egress_is_orig ? f.OriginatorRttUs() : f.ResponderRttUs();
-    if (rtt >= 0) r.rtt_ms = static_cast<double>(rtt) / 1000.0;
+    if (at.egress_rtt_us >= 0) r.rtt_ms = static_cast<double>(at.egress_rtt_us) / 1000.0;
   }
   const std::string mine_dev = at.has_device ? at.device.ToString() : std::string();
   const std::string mine_egr = r.egress_ip;
@@ -71,7 +44,7 @@ void FlowCollector::OnFlow(const core::Flow& f,
   // The lane: a remote-desktop session wins over a tunnel (what matters is who drives); a
   // generic tunnel heuristic yields to a named one, as in the analyzers.
   bool named = false;
-  for (const auto& fp : fingerprints) {
+  for (const auto& fp : f.fingerprints) {
     const bool remote = fp.kind == analyzers::Kind::kRemoteDesktop ||
                         fp.kind == analyzers::Kind::kColocatedDesktop ||
                         fp.kind == analyzers::Kind::kIpKvm;

@@ -1,7 +1,8 @@
 // FlowCollector: keeps every flow the divergence engine attributes to a contractor, as the
 // report's rows (timeline, heatmap, RTT plot and flow table come from them). Fed by the
-// pipeline's flow tap after the engine has seen the flow; attribution is the engine's own
-// (DivergenceEngine::Attribute), so the report shows exactly the flows the alerts rest on.
+// divergence stage's on_attributed hook with the record and the engine's own attribution (who,
+// through which address, initiated or not, the egress RTT), so the report shows exactly the
+// flows the alerts rest on, read as the engine read them.
 // Bounded: at most max_rows_per_contractor rows each; beyond that flows are only counted.
 // Thread-safety: REQUIRES external synchronization (fed by one pipeline).
 #pragma once
@@ -11,9 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/fingerprint.h"
-#include "sensor/core/flow.h"
 #include "sensor/divergence/engine.h"
+#include "sensor/record/flow_record.h"
 #include "sensor/report/report_model.h"
 
 namespace parallax::report {
@@ -23,11 +23,7 @@ class FlowCollector {
   explicit FlowCollector(std::size_t max_rows_per_contractor = 20000)
       : max_rows_(max_rows_per_contractor) {}
 
-  // The engine that attributes flows; must outlive the collector's use. Until set, flows are
-  // ignored.
-  void set_engine(const divergence::DivergenceEngine* engine) { engine_ = engine; }
-
-  void OnFlow(const core::Flow& flow, const std::vector<analyzers::Fingerprint>& fingerprints);
+  void OnFlow(const record::FlowRecord& flow, const divergence::DivergenceEngine::Attribution& at);
 
   // contractor id -> rows in the order the flows ended.
   const std::map<std::string, std::vector<FlowRow>>& rows() const { return rows_; }
@@ -35,7 +31,6 @@ class FlowCollector {
   const std::map<std::string, std::uint64_t>& omitted() const { return omitted_; }
 
  private:
-  const divergence::DivergenceEngine* engine_ = nullptr;
   std::size_t max_rows_;
   std::map<std::string, std::vector<FlowRow>> rows_;
   std::map<std::string, std::uint64_t> omitted_;

@@ -10,7 +10,8 @@
 #include "geoip/geometry.h"
 #include "geoip/special_ranges.h"
 #include "geoip/utc_offset.h"
-#include "sensor/geo_network_intel.h"
+#include "sensor/divergence/working_hours.h"
+#include "sensor/geo/geo_network_intel.h"
 
 namespace parallax::report {
 namespace {
@@ -95,28 +96,6 @@ std::string CivilDate(std::int64_t z) {
 
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
 
-bool InHours(int minute_of_day, int weekday_mon0, const roster::WorkingHours& h) {
-  if (!(h.days & (1u << weekday_mon0))) return false;
-  if (h.start_minute <= h.end_minute) {
-    return minute_of_day >= h.start_minute && minute_of_day < h.end_minute;
-  }
-  return minute_of_day >= h.start_minute || minute_of_day < h.end_minute;
-}
-
-// Share of activity (flow starts per UTC hour) inside working hours on a UTC+offset clock: the
-// off_hours detection's measure (sensor/divergence/off_hours.cpp), over the whole capture.
-double Share(const std::map<std::int64_t, std::uint32_t>& act, int offset_min,
-             const roster::WorkingHours& h, std::uint64_t total) {
-  std::uint64_t in = 0;
-  for (const auto& [hour, n] : act) {
-    const std::int64_t local_min = hour * 60 + 30 + offset_min;
-    const std::int64_t day = FloorDiv(local_min, 1440);
-    const int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);
-    if (InHours(static_cast<int>(local_min - day * 1440), weekday, h)) in += n;
-  }
-  return total ? static_cast<double>(in) / static_cast<double>(total) : 0;
-}
-
 // Places that keep a whole-hour offset in standard time, so an analyst reads "+09:00" as a
 // region. Examples only: daylight saving moves many zones by an hour for part of the year.
 const char* ZonesAt(int offset_hours) {
@@ -195,20 +174,14 @@ Heatmap BuildHeatmap(const roster::Contractor& c, const std::vector<FlowRow>& ro
     if (auto it = by_day.find(d); it != by_day.end()) day.hours = it->second;
     h.days.push_back(std::move(day));
   }
-  int best_offset = 0;
-  double best = -1;
-  for (int off = -12 * 60; off <= 14 * 60; off += 60) {
-    const double s = Share(act, off, c.hours, h.events);
-    if (s > best + 1e-9 || (std::abs(s - best) <= 1e-9 &&
-                            std::abs(off - claimed_min) < std::abs(best_offset - claimed_min))) {
-      best = s;
-      best_offset = off;
-    }
-  }
+  // The off_hours detection's own arithmetic (sensor/divergence/working_hours.h).
+  const divergence::OffsetFit fit = divergence::BestFittingOffset(act, claimed_min, c.hours, h.events);
+  const int best_offset = fit.offset_min;
+  const double best = fit.share;
   h.best_offset = geoip::FormatUtcOffset(best_offset);
   h.best_zones = ZonesAt(best_offset / 60);
   h.best_share = Round(best, 3);
-  h.claimed_share = Round(Share(act, claimed_min, c.hours, h.events), 3);
+  h.claimed_share = Round(divergence::WorkingHoursShare(act, claimed_min, c.hours, h.events), 3);
   auto wrap = [](int m) { return ((m % 1440) + 1440) % 1440; };
   h.best_band_start_minute = wrap(c.hours.start_minute - best_offset + claimed_min);
   h.best_band_end_minute = wrap(c.hours.end_minute - best_offset + claimed_min);

@@ -34,7 +34,7 @@ std::string Get(unsigned short port, const std::string& path, const std::string&
   return out;
 }
 
-std::string Status(const std::string& response) {
+std::string StatusLine(const std::string& response) {
   return response.substr(0, response.find("\r\n"));
 }
 
@@ -68,12 +68,12 @@ TEST_CASE("the Bearer scheme is case-insensitive; the token is not") {
   const auto port = srv.endpoint->port();
   for (const char* auth : {"Bearer s3cret", "bearer s3cret", "BEARER s3cret", "BeArEr   s3cret"}) {
     INFO(auth);
-    CHECK(Status(Get(port, "/metrics", auth)) == "HTTP/1.1 200 OK");
+    CHECK(StatusLine(Get(port, "/metrics", auth)) == "HTTP/1.1 200 OK");
   }
   for (const char* auth : {"", "Bearer S3CRET", "Bearer s3cre", "Bearer s3cretX", "Basic s3cret",
                            "Bearers3cret", "Bearer", "s3cret"}) {
     INFO(auth);
-    CHECK(Status(Get(port, "/metrics", auth)) == "HTTP/1.1 401 Unauthorized");
+    CHECK(StatusLine(Get(port, "/metrics", auth)) == "HTTP/1.1 401 Unauthorized");
   }
 }
 
@@ -81,15 +81,15 @@ TEST_CASE("/healthz: ok, degraded while a sink is down (200, says which), failed
   Server srv("");
   const auto port = srv.endpoint->port();
   auto r = Get(port, "/healthz", "");
-  CHECK(Status(r) == "HTTP/1.1 200 OK");
+  CHECK(StatusLine(r) == "HTTP/1.1 200 OK");
   CHECK(Body(r) == "ok\n");
   srv.health = {daemon::Health::kDegraded, "sink hec is down (3 alert(s) spooled)"};
   r = Get(port, "/healthz", "");
-  CHECK(Status(r) == "HTTP/1.1 200 OK");
+  CHECK(StatusLine(r) == "HTTP/1.1 200 OK");
   CHECK(Body(r) == "degraded: sink hec is down (3 alert(s) spooled)\n");
   srv.health = {daemon::Health::kFailed, "capture on eth1 failed: gone"};
   r = Get(port, "/healthz", "");
-  CHECK(Status(r) == "HTTP/1.1 503 Service Unavailable");
+  CHECK(StatusLine(r) == "HTTP/1.1 503 Service Unavailable");
   CHECK(Body(r) == "capture on eth1 failed: gone\n");
 }
 

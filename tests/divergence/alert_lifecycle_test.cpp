@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "tests/divergence/record_of.h"
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/engine.h"
 #include "tests/divergence/temp_store.h"
@@ -67,7 +68,7 @@ TEST_CASE("a long-running engine holds a bounded number of windows") {
   std::uint64_t id = 1;
   std::size_t most = 0;
   for (int day = 0; day < 60; ++day) {
-    for (int i = 0; i < 10; ++i) engine.OnFlow(DeviceFlow(kT0 + day * kDay + i * 3600'000'000LL, id++), {});
+    for (int i = 0; i < 10; ++i) engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + day * kDay + i * 3600'000'000LL, id++), {}));
     const core::TimeUs now = kT0 + (day + 1) * kDay - 1;
     engine.Evaluate(now, true);
     engine.Retire(now);
@@ -81,10 +82,10 @@ TEST_CASE("a long-running engine holds a bounded number of windows") {
   CHECK(engine.late_flows() == 0);
 
   // A flow that started in a retired window is counted and ignored; a current one is kept.
-  engine.OnFlow(DeviceFlow(kT0 + 10 * kDay, id++), {});
+  engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + 10 * kDay, id++), {}));
   CHECK(engine.late_flows() == 1);
   CHECK(engine.windows() == 8);
-  engine.OnFlow(DeviceFlow(kT0 + 59 * kDay + 5, id++), {});
+  engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + 59 * kDay + 5, id++), {}));
   CHECK(engine.late_flows() == 1);
   CHECK(engine.evidence().at("c1").rbegin()->second.flows == 11);
 }
@@ -94,7 +95,7 @@ TEST_CASE("a window still inside the evidence look-back is kept") {
   roster.Add(Contractor());
   roster::IdentityBindings bindings;
   DivergenceEngine engine(&roster, &bindings, {}, DivergenceOptions(), nullptr, nullptr);
-  engine.OnFlow(DeviceFlow(kT0 + 3600'000'000LL, 1), {});
+  engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + 3600'000'000LL, 1), {}));
   // The window [kT0, kT0 + 1 day) ends at kT0 + 1 day; it may retire 7 days after that.
   CHECK(engine.Retire(kT0 + 8 * kDay - 1) == 0);
   CHECK(engine.windows() == 1);
@@ -114,7 +115,7 @@ TEST_CASE("a restart on the same store keeps retention and does not repeat alert
     REQUIRE(AlertStore::Open(tmp.path, &store).ok());
     DivergenceEngine engine(&roster, &bindings, {}, DivergenceOptions(), nullptr, store.get());
     for (int day = 0; day < 12; ++day) {
-      engine.OnFlow(DeviceFlow(kT0 + day * kDay + 3600'000'000LL, 100 + day), RemoteSession());
+      engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + day * kDay + 3600'000'000LL, 100 + day), RemoteSession()));
       const core::TimeUs now = kT0 + (day + 1) * kDay - 1;
       for (const auto& a : engine.Evaluate(now, true)) first_ids.push_back(a.Id());
       engine.Retire(now);
@@ -141,7 +142,7 @@ TEST_CASE("a restart on the same store keeps retention and does not repeat alert
   // Re-reading the same days raises nothing new: retained windows know their flows and alerts,
   // retired days are late.
   for (int day = 0; day < 12; ++day) {
-    engine.OnFlow(DeviceFlow(kT0 + day * kDay + 3600'000'000LL, 100 + day), RemoteSession());
+    engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + day * kDay + 3600'000'000LL, 100 + day), RemoteSession()));
   }
   CHECK(engine.late_flows() == 4);
   CHECK(engine.Evaluate(kT0 + 12 * kDay - 1, true).empty());
@@ -167,7 +168,7 @@ TEST_CASE("a window gathering evidence at every evaluation is updated when it do
   DivergenceEngine engine(&roster, &bindings, {}, DivergenceOptions(), nullptr, nullptr);
   std::vector<std::uint64_t> emitted_counts;
   for (int i = 0; i < 40; ++i) {  // one more remote session per evaluation, all in one window
-    engine.OnFlow(DeviceFlow(kT0 + i * 60'000'000LL, 500 + i), RemoteSession());
+    engine.OnFlow(parallax::testing::RecordOf(DeviceFlow(kT0 + i * 60'000'000LL, 500 + i), RemoteSession()));
     for (const auto& a : engine.Evaluate(kT0 + i * 60'000'000LL + 1, true)) {
       emitted_counts.push_back(a.count);
     }

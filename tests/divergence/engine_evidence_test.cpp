@@ -5,6 +5,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "tests/divergence/record_of.h"
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/engine.h"
 #include "tests/divergence/temp_store.h"
@@ -67,8 +68,8 @@ std::vector<std::string> Kinds(const std::vector<Alert>& alerts, const std::stri
 // Day d (0-based) of the relay story: two sittings, one handshake each, ~150 ms from "Chicago".
 void RelayDay(DivergenceEngine& engine, int d) {
   const core::TimeUs day = kT0 + d * kDay;
-  engine.OnFlow(GatewayFlow("73.5.5.5", day + 15 * kHour, 150.2, 100 + 2 * d), {});
-  engine.OnFlow(GatewayFlow("73.5.5.5", day + 20 * kHour, 149.8, 101 + 2 * d), {});
+  engine.OnFlow(parallax::testing::RecordOf(GatewayFlow("73.5.5.5", day + 15 * kHour, 150.2, 100 + 2 * d), {}));
+  engine.OnFlow(parallax::testing::RecordOf(GatewayFlow("73.5.5.5", day + 20 * kHour, 149.8, 101 + 2 * d), {}));
 }
 
 }  // namespace
@@ -126,7 +127,7 @@ TEST_CASE("two identity-only contractors behind one address are both reported") 
   // At the gateway: flows from the shared address after both sign-ins (the wire cannot tell
   // whose they are; the latest binding takes them).
   for (int i = 0; i < 6; ++i) {
-    engine.OnFlow(GatewayFlow("68.1.2.3", kT0 + 16 * kHour + i * kHour, 12, 10 + i), {});
+    engine.OnFlow(parallax::testing::RecordOf(GatewayFlow("68.1.2.3", kT0 + 16 * kHour + i * kHour, 12, 10 + i), {}));
   }
   const auto alerts = engine.Evaluate(kT0 + kDay, true);
   CHECK(Kinds(alerts, "c5") == std::vector<std::string>{"shared_egress"});

@@ -21,12 +21,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/divergence/record_of.h"
 #include "geoip/geo_intel.h"
 #include "geoip/geo_intel_holder.h"
 #include "sensor/core/time.h"
 #include "sensor/divergence/alert_store.h"
 #include "sensor/divergence/engine.h"
-#include "sensor/geo_network_intel.h"
+#include "sensor/geo/geo_network_intel.h"
 #include "tests/fuzz/fuzz_temp_file.h"
 
 namespace {
@@ -239,7 +240,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const int op = in.ConsumeIntegralInRange(0, 8);
     if (op <= 4) {
       const parallax::core::Flow f = MakeFlow(in, now);
-      engine->OnFlow(f, MakeFingerprints(in));
+      engine->OnFlow(parallax::testing::RecordOf(f, MakeFingerprints(in)));
     } else if (op == 5) {
       engine->Evaluate(now, in.ConsumeBool());
     } else if (op == 6) {

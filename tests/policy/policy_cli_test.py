@@ -235,7 +235,7 @@ suppressions:
     reason: r
 """)
         r = run(*read_args(self.scenario, "--events", "alert", "--policy", bad))
-        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.returncode, 1)  # an input error (docs/cli.md)
         self.assertEqual(r.stdout, "")
         self.assertIn(f"{bad}: policy has 3 problem(s)", r.stderr)
         self.assertIn(f"{bad}:2: suppressions[0].kind: unknown alert kind 'colocated_dekstop'",

@@ -1,5 +1,6 @@
 // Unit tests of sensor/report: attribution into rows, the heatmap's local clock across a
 // daylight-saving change and its best-fitting offset, sessions, and the page's escaping.
+#include "tests/divergence/record_of.h"
 #include "sensor/report/report_builder.h"
 
 #include <catch2/catch.hpp>
@@ -63,11 +64,10 @@ struct Fixture {
     roster.Add(NewYorker());
     engine = std::make_unique<divergence::DivergenceEngine>(
         &roster, &bindings, events, divergence::DivergenceOptions(), nullptr, nullptr);
-    collector.set_engine(engine.get());
   }
   void Feed(const core::Flow& f) {
-    engine->OnFlow(f, {});
-    collector.OnFlow(f, {});
+    const auto r = parallax::testing::RecordOf(f, {});
+    collector.OnFlow(r, engine->OnFlow(r));
   }
   ReportModel Build() {
     ReportInputs in;

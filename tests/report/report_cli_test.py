@@ -13,6 +13,7 @@ usage: report_cli_test.py PARALLAX SCENARIO_DIR WORK_DIR
   in a src/href, a Content-Security-Policy of default-src 'none').
 Stdlib only.
 """
+import json
 import os
 import pty
 import re
@@ -30,6 +31,10 @@ def expect(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     if not cond:
         FAILS.append(what)
+
+
+def _alerts_of(report):
+    return [a for c in report["contractors"] for a in c["alerts"]]
 
 
 def base_args(d):
@@ -114,20 +119,69 @@ def main():
     with open(badroster, "w", encoding="utf-8") as f:
         f.write("id,name,claimed_city,claimed_country,claimed_lat,claimed_lon,time_zone\n"
                 "c1,A,Austin,US,abc,-97.7,America/Chicago\n")
+    # Exit statuses (docs/cli.md): 1 an input or output failed, 2 the command line is wrong.
     cases = [
-        ("truncated capture", [truncated, *args, "-o", html], [truncated, "packet"]),
-        ("not a capture", [notpcap, *args, "-o", html], [notpcap]),
-        ("missing file", [os.path.join(work, "nope.pcap"), *args, "-o", html], ["nope.pcap", "no such file"]),
-        ("bad roster", [pcap, "--roster", badroster, "-o", html], [badroster]),
-        ("no roster", [pcap, "-o", html], ["--roster"]),
-        ("no output", [pcap, *args], ["-o", "--json"]),
-        ("unwritable output", [pcap, *args, "-o", "/nonexistent/dir/r.html"], ["/nonexistent/dir/r.html"]),
+        ("truncated capture", [truncated, *args, "-o", html], [truncated, "packet"], 1),
+        ("not a capture", [notpcap, *args, "-o", html], [notpcap], 1),
+        ("missing file", [os.path.join(work, "nope.pcap"), *args, "-o", html], ["nope.pcap", "no such file"], 1),
+        ("bad roster", [pcap, "--roster", badroster, "-o", html], [badroster], 1),
+        ("no roster", [pcap, "-o", html], ["--roster"], 2),
+        ("no output", [pcap, *args], ["-o", "--json"], 2),
+        ("unwritable output", [pcap, *args, "-o", "/nonexistent/dir/r.html"], ["/nonexistent/dir/r.html"], 1),
+        ("unknown flag", [pcap, *args, "-o", html, "--no-such-flag"], ["--no-such-flag"], 2),
+        ("bad --fail-on", [pcap, *args, "-o", html, "--fail-on", "severe"], ["--fail-on"], 2),
     ]
-    for name, cmd, needles in cases:
+    for name, cmd, needles, status in cases:
         r = subprocess.run([parallax, "report", *cmd], capture_output=True, text=True, check=False)
-        ok = r.returncode > 0 and all(n in r.stderr for n in needles)
-        expect(ok, f"{name}: exit {r.returncode} (>0, no signal), stderr names {needles}: "
+        ok = r.returncode == status and all(n in r.stderr for n in needles)
+        expect(ok, f"{name}: exit {r.returncode} (want {status}), stderr names {needles}: "
                    f"{r.stderr.strip()[:300]!r}")
+
+    # Several captures, named in any order: the same report (packet-time merge).
+    two = [os.path.join(d, "astrill.pcap"), pcap]
+    reports = []
+    for i, files in enumerate((two, two[::-1])):
+        out_js = os.path.join(work, f"order{i}.json")
+        r = subprocess.run([parallax, "report", *files, *args, "--json", out_js],
+                           capture_output=True, text=True, check=False)
+        expect(r.returncode == 0, f"two captures, order {i}: exit 0 ({r.stderr.strip()[-200:]!r})")
+        with open(out_js, encoding="utf-8") as f:
+            rep = json.load(f)
+        rep.pop("generated_at", None)  # wall time, the one field that may differ
+        reports.append(rep)
+    expect(reports[0] == reports[1], "two captures in either order give the same report")
+    # -r as in tcpdump.
+    r = subprocess.run([parallax, "report", "-r", pcap, *args, "--json", js], capture_output=True,
+                       text=True, check=False)
+    expect(r.returncode == 0 and os.path.getsize(js) > 0, f"-r FILE: exit {r.returncode}")
+
+    # A corrupt capture among good ones: named with its packet, exit 1, and no partial report
+    # (docs/report.md: a page that silently stops at a corrupt packet would mislead).
+    if os.path.exists(js):
+        os.remove(js)
+    r = subprocess.run([parallax, "report", pcap, truncated, *args, "--json", js],
+                       capture_output=True, text=True, check=False)
+    expect(r.returncode == 1 and truncated + ": corrupt capture at packet" in r.stderr
+           and "no report written" in r.stderr and not os.path.exists(js),
+           f"corrupt capture among others: exit {r.returncode} (want 1), named, no report: "
+           f"{r.stderr.strip()[-300:]!r}")
+
+    # --fail-on: 3 when an alert at or above the severity was raised (the alerts come from the
+    # report's own JSON), 0 above every alert raised.
+    with open(os.path.join(work, "order0.json"), encoding="utf-8") as f:
+        severities = [a["severity"] for a in _alerts_of(json.load(f))]
+    expect(bool(severities), f"the two scenarios raise alerts ({len(severities)})")
+    if severities:
+        names = {1: "high", 2: "medium", 3: "low"}
+        worst = min(severities)
+        r = subprocess.run([parallax, "report", *two, *args, "--json", os.devnull, "--fail-on",
+                            names[worst]], capture_output=True, text=True, check=False)
+        expect(r.returncode == 3, f"--fail-on {names[worst]}: exit 3 (got {r.returncode})")
+        if worst > 1:
+            r = subprocess.run([parallax, "report", *two, *args, "--json", os.devnull,
+                                "--fail-on", names[worst - 1]], capture_output=True, text=True,
+                               check=False)
+            expect(r.returncode == 0, f"--fail-on {names[worst - 1]}: exit 0 (got {r.returncode})")
 
     # Without the map assets: still a page, which says so; stderr says so too.
     r = subprocess.run([parallax, "report", pcap, *args, "-o", html, "--assets",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The scenario suite on one source of sessions: compose the scenarios (scripts/make-scenarios),
-# run Parallax on each and require exactly the expected alerts (run_scenarios.py), then validate
-# every emitted alert against docs/alert.schema.json.
+# run Parallax on each and require exactly the expected alerts (run_scenarios.py), the same alert
+# lines through flow records and `correlate` (records_roundtrip.py), then validate every emitted
+# alert against docs/alert.schema.json.
 # usage: scenario_suite.sh PARALLAX generated|real OUT_DIR
 set -euo pipefail
 parallax="$1" source="$2" out="$3"
@@ -18,6 +19,8 @@ else
 fi
 scripts/make-scenarios --sessions "$sessions" --out "$out" >/dev/null
 /usr/bin/python3 tests/scenarios/run_scenarios.py "$parallax" "$out" --keep-output
+# The flow-record boundary: read --records, then correlate, gives the same alert lines.
+/usr/bin/python3 tests/scenarios/records_roundtrip.py "$parallax" "$out"
 /usr/bin/python3 - "$out" <<'PY'
 import glob, json, sys
 import jsonschema  # Debian python3-jsonschema

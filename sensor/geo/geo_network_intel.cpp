@@ -1,4 +1,4 @@
-#include "sensor/geo_network_intel.h"
+#include "sensor/geo/geo_network_intel.h"
 
 namespace parallax {
 

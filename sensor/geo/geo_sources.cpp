@@ -1,4 +1,4 @@
-#include "sensor/geo_sources.h"
+#include "sensor/geo/geo_sources.h"
 
 #include <filesystem>
 
@@ -12,7 +12,7 @@ std::string SelfExecutable() {
   return ec ? std::string() : p.string();
 }
 
-geoip::Status OpenGeoSources(const GeoSources& sources, std::shared_ptr<const geoip::GeoIntel>* out,
+Status OpenGeoSources(const GeoSources& sources, std::shared_ptr<const geoip::GeoIntel>* out,
                              std::vector<std::string>* searched) {
   using namespace geoip;
   GeoIntelOptions options;

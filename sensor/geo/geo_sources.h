@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "geoip/geo_intel.h"
+#include "sensor/base/status.h"
 
 namespace parallax {
 
@@ -20,7 +21,7 @@ struct GeoSources {
 };
 
 // *searched lists the default folders looked in.
-geoip::Status OpenGeoSources(const GeoSources& sources, std::shared_ptr<const geoip::GeoIntel>* out,
+Status OpenGeoSources(const GeoSources& sources, std::shared_ptr<const geoip::GeoIntel>* out,
                              std::vector<std::string>* searched);
 
 // The running executable's path (/proc/self/exe), for finding data beside the build.

@@ -1,4 +1,4 @@
-#include "sensor/divergence_inputs.h"
+#include "sensor/divergence/divergence_inputs.h"
 
 #include <cmath>
 #include <cstdio>
