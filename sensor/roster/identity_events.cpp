@@ -41,7 +41,7 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
   json obj;
   // nlohmann keeps the last of a key given twice; the callback sees every key of every object.
   std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
+  std::string repeated;
   const json::parser_callback_t see_keys = [&](int, json::parse_event_t event, json& parsed) {
     if (event == json::parse_event_t::object_start) {
       open_objects.emplace_back();
@@ -49,8 +49,8 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
       if (!open_objects.empty()) open_objects.pop_back();
     } else if (event == json::parse_event_t::key && !open_objects.empty() &&
                !open_objects.back().insert(parsed.get<std::string>()).second &&
-               duplicate.empty()) {
-      duplicate = parsed.get<std::string>();
+               repeated.empty()) {
+      repeated = parsed.get<std::string>();
     }
     return true;
   };
@@ -76,8 +76,8 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
     *error = "expected a JSON object";
     return false;
   }
-  if (!duplicate.empty()) {
-    *field = duplicate;
+  if (!repeated.empty()) {
+    *field = repeated;
     *error = "given twice";
     return false;
   }

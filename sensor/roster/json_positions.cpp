@@ -89,7 +89,7 @@ void JsonPositions::Value(const std::string& path) {
         SkipSpace();
         ++pos_;  // ':'
         child = path.empty() ? key : path + "." + key;
-        if (!keys.insert(key).second) duplicates_.push_back({child, line_, LineOf(child)});
+        if (!keys.insert(key).second) repeated_keys_.push_back({child, line_, LineOf(child)});
       } else {
         child = path + "[" + std::to_string(index) + "]";
       }

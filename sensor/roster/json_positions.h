@@ -27,14 +27,14 @@ LineColumn PositionOf(std::string_view text, std::size_t offset);
 class JsonPositions {
  public:
   // A member whose key its object already has (nlohmann keeps the last one silently).
-  struct Duplicate {
+  struct RepeatedKey {
     std::string path;
     std::size_t line = 0, first_line = 0;
   };
 
   explicit JsonPositions(std::string_view text);
   std::size_t LineOf(const std::string& path) const;  // 0 when unknown (the first, if twice)
-  const std::vector<Duplicate>& duplicates() const { return duplicates_; }  // in text order
+  const std::vector<RepeatedKey>& repeated_keys() const { return repeated_keys_; }  // in text order
 
   // A number beyond a double ("1e400"): nlohmann refuses the whole text without a position.
   struct Overflow {
@@ -53,7 +53,7 @@ class JsonPositions {
   std::size_t line_ = 1;
   int depth_ = 0;
   std::unordered_map<std::string, std::size_t> lines_;
-  std::vector<Duplicate> duplicates_;
+  std::vector<RepeatedKey> repeated_keys_;
   std::vector<Overflow> overflows_;
 };
 

@@ -39,7 +39,7 @@ void ReadJsonRoster(const std::string& file, std::string_view text,
     return;
   }
   const JsonPositions positions(text);
-  for (const auto& d : positions.duplicates()) {
+  for (const auto& d : positions.repeated_keys()) {
     problems->push_back({file, d.line, d.path,
                          "given twice (first on line " + std::to_string(d.first_line) + ")"});
   }

@@ -167,7 +167,7 @@ TEST_CASE("an identity event with a key given twice is refused, naming the key")
       R"({"timestamp":1767621600,"contractor":"c1","public_ip":"::1","public_ip":"::2"})", &e,
       &field, &error));
   CHECK(field == "public_ip");
-  // The same key in a nested object and its parent is not a duplicate.
+  // The same key in a nested object and its parent is not given twice.
   CHECK(ParseIdentityEvent(
       R"({"timestamp":1767621600,"contractor":"c1","public_ip":"::1","extra":{"contractor":"x"}})",
       &e, &field, &error));

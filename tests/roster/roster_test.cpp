@@ -368,7 +368,7 @@ TEST_CASE("a key given twice is a problem at its second line, in JSON and YAML")
   // loaded {id: d1, id: d2} as one contractor, silently.
   for (const char* ext : {"yaml", "json"}) {
     INFO(ext);
-    const auto p = LoadBad(kData + "/bad_duplicate_keys." + ext);
+    const auto p = LoadBad(kData + "/bad_repeated_keys." + ext);
     const bool yaml = std::string(ext) == "yaml";
     const auto* id = FindProblem(p, yaml ? 4 : 3, "contractors[0].id");
     REQUIRE(id);
@@ -376,7 +376,7 @@ TEST_CASE("a key given twice is a problem at its second line, in JSON and YAML")
     const auto* city = FindProblem(p, yaml ? 7 : 6, "contractors[0].claimed.city");
     REQUIRE(city);
     CHECK(city->message == std::string("given twice (first on line ") + (yaml ? "7" : "5") + ")");
-    CHECK(p.size() == 2);  // the same key in two contractors is not a duplicate
+    CHECK(p.size() == 2);  // the same key in two contractors is not given twice
   }
 }
 
