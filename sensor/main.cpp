@@ -1,5 +1,8 @@
 // parallax: network-telemetry sensor for remote-access laundering. Entry point: subcommands.
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <utility>
@@ -69,6 +72,18 @@ int main(int argc, char** argv) {
     // commands' own checks (docs/cli.md). --help and --version are "errors" with status 0.
     const int rc = app.exit(e);
     return rc == 0 ? 0 : parallax::cli::kExitUsage;
+  }
+  // What a command printed to standard output (tables, summaries) must have arrived: a full disk
+  // or /dev/full is an error, not an exit 0 with nothing written. (`read`, `live` and `report`
+  // check their own outputs, naming the command.)
+  // std::cout shares stdout's buffer (sync_with_stdio), so one fflush flushes both and keeps
+  // the failure's errno.
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  if (!flushed || std::ferror(stdout) || !std::cout.flush()) {
+    const int e = errno ? errno : EIO;
+    std::fprintf(stderr, "parallax: standard output: write error: %s\n", std::strerror(e));
+    if (exit_code == 0) exit_code = 1;
   }
   return exit_code;
 }

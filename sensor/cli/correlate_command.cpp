@@ -12,6 +12,7 @@
 #include "sensor/cli/fail_on.h"
 #include "sensor/cli/geo_flags.h"
 #include "sensor/cli/sensor_flags.h"
+#include "sensor/output/output_file.h"
 #include "sensor/output/time_format.h"
 #include "sensor/record/record_file.h"
 
@@ -48,9 +49,9 @@ int RunCorrelate(CorrelateArgs& a) {
   if (auto s = a.div.Load(); !s.ok()) return fail(s.message(), 1);
   if (a.explain) selection = output::EventSelection();  // the table replaces the JSON lines
   core::Status st;
-  std::FILE* out = OpenOutput(a.output, &st);
+  auto out = output::OutputFile::Open(a.output, &st);
   if (!out) return fail(st.message(), 2);
-  output::EventWriter writer(out, selection);
+  output::EventWriter writer(out.get(), selection);
   auto stage = a.div.MakeStage(&writer, geo.get());
 
   int rc = 0;
@@ -81,9 +82,10 @@ int RunCorrelate(CorrelateArgs& a) {
     const auto& engine = stage->engine();
     PrintExplain(*a.div.inputs.roster, stage->alerts(),
                  a.div.inputs.policy ? &engine.suppressed() : nullptr, engine.suppressed_total(),
-                 out);
+                 out->stream());
   }
-  if (out != stdout && std::fclose(out) != 0) return fail(a.output + ": write error", 1);
+  // Every write, the flush and the close: a full disk is an error naming the file, exit 1.
+  if (auto closed = out->Close(); !closed.ok()) return fail(closed.message(), 1);
   if (rc == 0 && FailOnTriggered(a.fail_on, stage->alerts())) rc = kExitFailOn;
   return rc;
 }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "sensor/core/terminal_text.h"
+
 namespace parallax::cli {
 
 void DivergenceFlags::Register(CLI::App* cmd) {
@@ -48,7 +50,7 @@ core::Status DivergenceFlags::Load() {
   inputs.policy = policy;
   if (policy) {
     for (const auto& w : PolicyContractorsNotInRoster(*policy, *inputs.roster)) {
-      std::fprintf(stderr, "parallax: warning: %s\n", w.c_str());
+      std::fprintf(stderr, "parallax: warning: %s\n", core::ForTerminal(w).c_str());
     }
   }
   if (auto s = divergence::AlertStore::Open(store_path, &store); !s.ok()) return s;

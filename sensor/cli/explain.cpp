@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "sensor/core/terminal_text.h"
 #include "sensor/output/time_format.h"
 
 namespace parallax::cli {
@@ -43,11 +44,14 @@ void PrintExplain(const roster::Roster& roster, const std::vector<divergence::Al
       if (seen[divergence::AlertKindName(a->kind)]++) continue;
       kinds += (kinds.empty() ? "" : ", ") + std::string(divergence::AlertKindName(a->kind));
     }
-    std::fprintf(out, "%-14s %-22s %-26s %-7s %s\n", r.c->id.c_str(), r.c->name.c_str(),
-                 claims.c_str(), kSeverity[r.worst], kinds.empty() ? "-" : kinds.c_str());
+    // Roster text, and explanations quoting GeoIP and operator-list names, may hold control
+    // characters: escaped, so a name cannot rewrite the analyst's screen.
+    std::fprintf(out, "%-14s %-22s %-26s %-7s %s\n", core::ForTerminal(r.c->id).c_str(),
+                 core::ForTerminal(r.c->name).c_str(), core::ForTerminal(claims).c_str(),
+                 kSeverity[r.worst], kinds.empty() ? "-" : kinds.c_str());
     for (const auto* a : r.alerts) {
       std::fprintf(out, "    [%s] %s: %s\n", kSeverity[a->severity],
-                   divergence::AlertKindName(a->kind), a->explanation.c_str());
+                   divergence::AlertKindName(a->kind), core::ForTerminal(a->explanation).c_str());
     }
   }
   if (!suppressed) return;
@@ -67,8 +71,10 @@ void PrintExplain(const roster::Roster& roster, const std::vector<divergence::Al
     // The window tells apart the same finding on two days ("2026-01-12T00:00").
     const std::string window = output::FormatTimestamp(a.window_start).substr(0, 16);
     std::fprintf(out, "    %-14s [%s] %s (window %s): rule %s: %s (%s)\n",
-                 a.contractor_id.c_str(), kSeverity[a.severity], divergence::AlertKindName(a.kind),
-                 window.c_str(), f->rule_id.c_str(), f->reason.c_str(), f->who.c_str());
+                 core::ForTerminal(a.contractor_id).c_str(), kSeverity[a.severity],
+                 divergence::AlertKindName(a.kind), window.c_str(),
+                 core::ForTerminal(f->rule_id).c_str(), core::ForTerminal(f->reason).c_str(),
+                 core::ForTerminal(f->who).c_str());
   }
 }
 

@@ -8,6 +8,7 @@
 #include "sensor/cli/commands.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
+#include "sensor/output/output_file.h"
 
 namespace parallax::cli {
 namespace {
@@ -52,12 +53,12 @@ int RunLive(LiveArgs& a) {
     std::cerr << "parallax live: " << s.message() << "\n";
     return 1;
   }
-  std::FILE* out = OpenOutput(a.flags.output, &st);
+  auto out = output::OutputFile::Open(a.flags.output, &st);
   if (!out) {
     std::cerr << "parallax live: " << st.message() << "\n";
     return 2;
   }
-  output::EventWriter writer(out, selection);
+  output::EventWriter writer(out.get(), selection);
   // Alerts while the capture runs: the stage evaluates each time packet time (the capture
   // clock, which a quiet link still advances) has moved by the interval.
   std::unique_ptr<divergence::DivergenceStage> stage;
@@ -83,12 +84,16 @@ int RunLive(LiveArgs& a) {
   pipeline->EndInput();
   if (stage) DivergenceFlags::FillStats(*stage, &pipeline->stats());
   pipeline->Finish();
-  if (out != stdout) std::fclose(out);
+  int rc = 0;
   if (!st.ok()) {
     std::cerr << "parallax live: " << st.message() << "\n";
-    return 1;
+    rc = 1;
   }
-  return 0;
+  if (auto s = out->Close(); !s.ok()) {
+    std::cerr << "parallax live: " << s.message() << "\n";
+    rc = 1;
+  }
+  return rc;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sensor/core/terminal_text.h"
 #include "sensor/divergence/divergence_inputs.h"
 #include "sensor/output/time_format.h"
 #include "sensor/policy/policy.h"
@@ -56,14 +57,15 @@ int RunPolicyCheck(const PolicyCheckArgs& a) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   for (const auto& n : p.sanctioned()) {
-    std::cout << "sanctioned " << n.selector.ToString() << ": " << n.name;
-    if (!n.reason.empty()) std::cout << " (" << n.reason << ")";
+    // Names and reasons are the policy author's text: safe for a terminal.
+    std::cout << "sanctioned " << n.selector.ToString() << ": " << core::ForTerminal(n.name);
+    if (!n.reason.empty()) std::cout << " (" << core::ForTerminal(n.reason) << ")";
     std::cout << "\n";
   }
   std::size_t expired = 0;
   for (const auto& s : p.suppressions()) {
-    std::cout << "suppression " << s.id << ": contractor "
-              << (s.contractor.empty() ? "any" : s.contractor) << ", kind "
+    std::cout << "suppression " << core::ForTerminal(s.id) << ": contractor "
+              << (s.contractor.empty() ? "any" : core::ForTerminal(s.contractor)) << ", kind "
               << (s.kind.empty() ? "any" : s.kind) << ", " << Networks(s.networks) << "; ";
     if (!s.expires) {
       std::cout << "no expiry";
@@ -73,9 +75,9 @@ int RunPolicyCheck(const PolicyCheckArgs& a) {
     } else {
       std::cout << "until " << output::FormatTimestamp(*s.expires);
     }
-    std::cout << "; " << s.reason << " (" << s.who << ")\n";
+    std::cout << "; " << core::ForTerminal(s.reason) << " (" << core::ForTerminal(s.who) << ")\n";
   }
-  std::cout << a.file << ": " << p.sanctioned().size() << " sanctioned networks, "
+  std::cout << core::ForTerminal(a.file) << ": " << p.sanctioned().size() << " sanctioned networks, "
             << p.suppressions().size() << " suppressions";
   if (expired) std::cout << " (" << expired << " expired)";
   std::cout << "\n";

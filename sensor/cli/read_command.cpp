@@ -10,6 +10,7 @@
 #include "sensor/cli/fail_on.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
+#include "sensor/output/output_file.h"
 #include "sensor/record/record_fanout.h"
 #include "sensor/record/record_file.h"
 
@@ -53,12 +54,12 @@ int RunRead(ReadArgs& a) {
     return 1;
   }
   core::Status st;
-  std::FILE* out = OpenOutput(a.flags.output, &st);
+  auto out = output::OutputFile::Open(a.flags.output, &st);
   if (!out) {
     std::cerr << "parallax read: " << st.message() << "\n";
     return 1;
   }
-  output::EventWriter writer(out, selection);
+  output::EventWriter writer(out.get(), selection);
   // Packets -> pipeline -> flow records -> (divergence stage, records file).
   std::unique_ptr<record::RecordFileWriter> records;
   if (!a.records_path.empty()) {
@@ -102,9 +103,13 @@ int RunRead(ReadArgs& a) {
     const auto& engine = stage->engine();
     PrintExplain(*a.flags.div.inputs.roster, stage->alerts(),
                  a.flags.div.inputs.policy ? &engine.suppressed() : nullptr,
-                 engine.suppressed_total(), out);
+                 engine.suppressed_total(), out->stream());
   }
-  if (out != stdout) std::fclose(out);
+  // Output that did not reach the file is lost analysis: fatal, whatever happened before.
+  if (auto s = out->Close(); !s.ok()) {
+    std::cerr << "parallax read: " << s.message() << "\n";
+    rc = 1;
+  }
   if (rc == 0 && stage && FailOnTriggered(a.fail_on, stage->alerts())) rc = kExitFailOn;
   return rc;
 }

@@ -15,6 +15,7 @@
 #include "sensor/cli/fail_on.h"
 #include "sensor/cli/sensor_flags.h"
 #include "sensor/cli/stop_signal.h"
+#include "sensor/output/output_file.h"
 #include "sensor/report/flow_collector.h"
 #include "sensor/report/html_writer.h"
 #include "sensor/report/progress_meter.h"
@@ -45,11 +46,10 @@ std::string WallClockUtc() {
 
 core::Status WriteText(const std::string& path, const std::string& text) {
   core::Status st;
-  std::FILE* f = OpenOutput(path, &st);
+  auto f = output::OutputFile::Open(path, &st);
   if (!f) return st;
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
-  if (f != stdout) std::fclose(f);
-  return ok ? core::Status::Ok() : core::Status::Error(path + ": cannot write");
+  f->Write(text);
+  return f->Close();
 }
 
 int RunReport(ReportArgs& a, bool html_given) {
@@ -107,10 +107,11 @@ int RunReport(ReportArgs& a, bool html_given) {
     collector.OnFlow(r, at);
   };
   // No event lines: the report replaces them (as --explain does for read).
-  output::EventWriter writer(stdout, output::EventSelection());
+  core::Status st;
+  auto no_events = output::OutputFile::Open("-", &st);
+  output::EventWriter writer(no_events.get(), output::EventSelection());
   auto stage = a.flags.div.MakeStage(&writer, a.flags.geo_holder.get(), std::move(hooks));
   a.flags.pipeline.records = stage.get();
-  core::Status st;
   auto pipeline = Pipeline::Create(a.flags.pipeline, &writer, &st);
   if (!pipeline) return fail(st.message(), 1);
 
@@ -155,11 +156,12 @@ int RunReport(ReportArgs& a, bool html_given) {
     if (auto s = WriteText(a.json_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !s.ok()) return fail(s.message(), 1);
   }
   if (html_given) {
-    std::FILE* out = OpenOutput(a.flags.output, &st);
+    auto out = output::OutputFile::Open(a.flags.output, &st);
     if (!out) return fail(st.message(), 1);
-    st = report::WriteHtml(json, assets, out, a.flags.output);
-    if (out != stdout) std::fclose(out);
+    st = report::WriteHtml(json, assets, out->stream(), a.flags.output);
+    const core::Status closed = out->Close();  // the page's last bytes leave stdio here
     if (!st.ok()) return fail(st.message(), 1);
+    if (!closed.ok()) return fail(closed.message(), 1);
   }
   if (FailOnTriggered(a.fail_on, stage->alerts())) return kExitFailOn;
   return 0;

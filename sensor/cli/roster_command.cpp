@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sensor/core/terminal_text.h"
 #include "sensor/roster/identity_events.h"
 #include "sensor/roster/roster.h"
 #include "sensor/roster/roster_fields.h"
@@ -68,12 +69,12 @@ int RunRosterCheck(const RosterCheckArgs& a) {
               << (problems.size() == 1 ? " problem\n" : " problems\n");
     return 1;
   }
-  for (const auto& c : r.contractors()) std::cout << Summary(c) << "\n";
+  for (const auto& c : r.contractors()) std::cout << core::ForTerminal(Summary(c)) << "\n";
   if (!a.identity_events.empty()) {
     std::set<std::string> who;
     for (const auto& e : events) who.insert(e.contractor);
-    std::cout << a.identity_events << ": " << events.size() << " identity events for " << who.size()
-              << " contractors\n";
+    std::cout << core::ForTerminal(a.identity_events) << ": " << events.size()
+              << " identity events for " << who.size() << " contractors\n";
     // Not an error (the events of a later day may name them), but as things stand nothing can
     // ever be attributed to such a contractor.
     for (const auto& c : r.contractors()) {

@@ -89,14 +89,4 @@ core::Status SensorFlags::Load() {
   return div.Load();
 }
 
-std::FILE* OpenOutput(const std::string& path, core::Status* status) {
-  if (path == "-") return stdout;
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) {
-    *status = core::Status::Error(path + ": cannot write: " + std::strerror(errno));
-    return nullptr;
-  }
-  return f;
-}
-
 }  // namespace parallax::cli

@@ -40,7 +40,4 @@ struct SensorFlags {
   core::Status Load();
 };
 
-// Opens the output ("-" is stdout); the FILE is closed by the caller unless it is stdout.
-std::FILE* OpenOutput(const std::string& path, core::Status* status);
-
 }  // namespace parallax::cli

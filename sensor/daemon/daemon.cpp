@@ -86,7 +86,7 @@ struct Daemon::Impl {
   void Shutdown();
   void EmitStats();
   MetricsSnapshot Snapshot();
-  std::string Health();
+  Health CurrentHealth();
 };
 
 Daemon::Daemon(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -133,8 +133,8 @@ core::Status Daemon::Impl::Setup() {
     }
   }
   const std::string spool_dir = config.state_dir + "/spool";
-  for (const auto& d : {config.state_dir, spool_dir}) {
-    if (auto s = PrepareDirectory(d, drop ? &to : nullptr); !s.ok()) return s;
+  if (auto s = PrepareStateDirectory(config.state_dir, {"spool"}, drop ? &to : nullptr); !s.ok()) {
+    return s;
   }
 
   // Captures need privileges: open them first.
@@ -237,7 +237,8 @@ core::Status Daemon::Impl::Setup() {
                                    ": cannot read the bearer token (first line)");
       }
     }
-    HttpHandlers h{[this] { return RenderPrometheus(Snapshot()); }, [this] { return Health(); }};
+    HttpHandlers h{[this] { return RenderPrometheus(Snapshot()); },
+                   [this] { return CurrentHealth(); }};
     if (auto s = HttpEndpoint::Start(io, config.http.listen, token, std::move(h), &http); !s.ok()) {
       return core::Status::Error(config.path + ": " + s.message());
     }
@@ -323,13 +324,25 @@ MetricsSnapshot Daemon::Impl::Snapshot() {
   return m;
 }
 
-std::string Daemon::Impl::Health() {
-  if (stopping) return "stopping";
+Health Daemon::Impl::CurrentHealth() {
+  if (stopping) return {Health::kFailed, "stopping"};
   for (const auto& c : captures) {
     std::lock_guard lock(c->mu);
-    if (!c->failure.empty()) return "capture on " + c->snapshot.interface + " failed: " + c->failure;
+    if (!c->failure.empty()) {
+      return {Health::kFailed,
+              "capture on " + c->snapshot.interface + " failed: " + c->failure};
+    }
   }
-  return "";
+  std::string down;
+  for (const auto& s : sinks.sinks()) {
+    const sinks::SinkStats st = s->stats();
+    if (st.up) continue;
+    down += (down.empty() ? "" : "; ") + std::string("sink ") + s->config().name + " is down (" +
+            std::to_string(st.spool_records) + " alert(s) spooled)" +
+            (st.last_error.empty() ? "" : ": " + st.last_error);
+  }
+  if (!down.empty()) return {Health::kDegraded, down};
+  return {};
 }
 
 void Daemon::Impl::EmitStats() {
@@ -475,6 +488,9 @@ int Daemon::Run() {
   if (auto s = d.Setup(); !s.ok()) {
     log::Error("daemon", "cannot start", {{"error", s.message()}});
     std::fprintf(stderr, "parallax run: %s\n", s.message().c_str());
+    // Nobody will run the io_context now: saying so lets the sinks made so far stop at once
+    // instead of waiting (5 s each) for a cancellation that no thread would run.
+    d.io.stop();
     return 1;
   }
   d.sinks.Start();

@@ -2,21 +2,30 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
+#include "sensor/daemon/http_endpoint.h"
 #include "sensor/output/event_types.h"
 
 namespace parallax::daemon {
 namespace {
 
-// Thrown only inside this file (configuration, never the packet path) and turned into a Status.
+// Thrown only inside this file (configuration, never the packet path) and turned into a Status,
+// for what leaves nothing to check (no file, not YAML); everything else is a Problem and the
+// loading goes on, so one run names every problem.
 struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+using Problems = std::vector<std::string>;
 
 std::string Where(const std::string& file, const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
@@ -24,12 +33,17 @@ std::string Where(const std::string& file, const YAML::Node& n) {
   return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
-// A mapping whose keys are read one by one; Done() rejects what nobody asked for.
+// A mapping whose keys are read one by one; Done() rejects what nobody asked for. A value that
+// is wrong is a problem (added to `problems`) and leaves the default in place.
 class Section {
  public:
-  Section(const std::string& file, const YAML::Node& node, std::string name)
-      : file_(file), node_(node), name_(std::move(name)) {
-    if (node_ && !node_.IsMap()) Fail(node_, name_ + ": expected a mapping");
+  Section(const std::string& file, const YAML::Node& node, std::string name, Problems* problems)
+      : file_(file), node_(node), name_(std::move(name)), problems_(problems) {
+    if (node_ && !node_.IsMap()) {
+      Fail(node_, name_ + ": expected a mapping");
+      node_ = YAML::Node();  // nothing in it can be read
+      return;
+    }
     // yaml-cpp keeps both of `{workers: 2, workers: 3}` and answers the first: a silent choice.
     std::set<std::string> keys;
     for (const auto& kv : node_) {
@@ -39,8 +53,8 @@ class Section {
     }
   }
 
-  [[noreturn]] void Fail(const YAML::Node& n, const std::string& msg) const {
-    throw ConfigError(Where(file_, n) + ": " + msg);
+  void Fail(const YAML::Node& n, const std::string& msg) const {
+    problems_->push_back(Where(file_, n) + ": " + msg);
   }
 
   YAML::Node Get(const char* key) {
@@ -53,7 +67,10 @@ class Section {
   void Scalar(const char* key, T* out) {
     YAML::Node n = Get(key);
     if (!n || n.IsNull()) return;
-    if (!n.IsScalar()) Fail(n, Key(key) + ": expected a single value");
+    if (!n.IsScalar()) {
+      Fail(n, Key(key) + ": expected a single value");
+      return;
+    }
     try {
       *out = n.as<T>();
     } catch (const YAML::Exception&) {
@@ -80,9 +97,15 @@ class Section {
       out->push_back(n.Scalar());
       return;
     }
-    if (!n.IsSequence()) Fail(n, Key(key) + ": expected a list");
+    if (!n.IsSequence()) {
+      Fail(n, Key(key) + ": expected a list");
+      return;
+    }
     for (const auto& item : n) {
-      if (!item.IsScalar()) Fail(item, Key(key) + ": expected a list of values");
+      if (!item.IsScalar()) {
+        Fail(item, Key(key) + ": expected a list of values");
+        continue;
+      }
       out->push_back(item.Scalar());
     }
   }
@@ -90,9 +113,15 @@ class Section {
   void Map(const char* key, std::map<std::string, std::string>* out) {
     YAML::Node n = Get(key);
     if (!n || n.IsNull()) return;
-    if (!n.IsMap()) Fail(n, Key(key) + ": expected a mapping");
+    if (!n.IsMap()) {
+      Fail(n, Key(key) + ": expected a mapping");
+      return;
+    }
     for (const auto& kv : n) {
-      if (!kv.second.IsScalar()) Fail(kv.second, Key(key) + ": values must be single values");
+      if (!kv.second.IsScalar()) {
+        Fail(kv.second, Key(key) + ": values must be single values");
+        continue;
+      }
       (*out)[kv.first.Scalar()] = kv.second.Scalar();
     }
   }
@@ -107,6 +136,7 @@ class Section {
 
   std::string Key(const char* key) const { return name_.empty() ? key : name_ + "." + key; }
   const std::string& file() const { return file_; }
+  Problems* problems() const { return problems_; }
 
  private:
   template <typename T>
@@ -125,6 +155,7 @@ class Section {
   YAML::Node node_;
   std::string name_;
   std::set<std::string> seen_;
+  Problems* problems_;
 };
 
 // Relative paths in the file are relative to the file's folder (so a config and its roster can
@@ -138,7 +169,7 @@ core::TimeUs Seconds(double s) { return static_cast<core::TimeUs>(s * core::kMic
 
 void ReadTls(Section& parent, sinks::TlsConfig* tls) {
   YAML::Node n = parent.Get("tls");
-  Section s(parent.file(), n, parent.Key("tls"));
+  Section s(parent.file(), n, parent.Key("tls"), parent.problems());
   s.Scalar("enabled", &tls->enabled);
   s.Scalar("verify", &tls->verify);
   s.Scalar("ca_file", &tls->ca_file);
@@ -147,10 +178,14 @@ void ReadTls(Section& parent, sinks::TlsConfig* tls) {
 }
 
 sinks::SinkConfig ReadSink(const std::string& file, const YAML::Node& n, std::size_t index,
-                           const std::filesystem::path& base) {
-  Section s(file, n, "sinks[" + std::to_string(index) + "]");
-  if (!n.IsMap()) s.Fail(n, "sinks: each sink is a mapping");
+                           const std::filesystem::path& base, Problems* problems) {
   sinks::SinkConfig c;
+  if (!n.IsMap()) {
+    problems->push_back(Where(file, n) + ": sinks[" + std::to_string(index) +
+                        "]: each sink is a mapping");
+    return c;
+  }
+  Section s(file, n, "sinks[" + std::to_string(index) + "]", problems);
   std::string type;
   s.Scalar("name", &c.name);
   s.Scalar("type", &type);
@@ -159,11 +194,16 @@ sinks::SinkConfig ReadSink(const std::string& file, const YAML::Node& n, std::si
   else if (type == "syslog") c.type = sinks::SinkType::kSyslog;
   else if (type == "http") c.type = sinks::SinkType::kHttp;
   else if (type == "kafka") c.type = sinks::SinkType::kKafka;
-  else s.Fail(n["type"] ? n["type"] : n, s.Key("type") + ": expected file, stdout, syslog, http or kafka, got '" + type + "'");
+  else {
+    s.Fail(n["type"] ? n["type"] : n,
+           s.Key("type") + ": expected file, stdout, syslog, http or kafka, got '" + type + "'");
+    return c;  // what else the sink needs depends on its type
+  }
   if (c.name.empty()) c.name = type + "-" + std::to_string(index);
   for (char ch : c.name) {
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') {
       s.Fail(n["name"], s.Key("name") + ": letters, digits, '-' and '_' only (it names a folder)");
+      break;
     }
   }
   s.List("events", &c.events);
@@ -224,12 +264,16 @@ sinks::SinkConfig ReadSink(const std::string& file, const YAML::Node& n, std::si
   return c;
 }
 
-void Load(const std::string& path, DaemonConfig* c) {
+void Load(const std::string& path, DaemonConfig* c, Problems* problems) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
-    throw ConfigError(path + ": cannot read the configuration file");
+    // Missing or not permitted: the same refusal, with the reason.
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    const std::string why = f ? "" : std::string(": ") + std::strerror(errno);
+    if (f) std::fclose(f);
+    throw ConfigError(path + ": cannot read the configuration file" + why);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
@@ -237,10 +281,10 @@ void Load(const std::string& path, DaemonConfig* c) {
   if (!root || root.IsNull()) throw ConfigError(path + ": the configuration file is empty");
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   c->path = path;
-  Section top(path, root, "");
+  Section top(path, root, "", problems);
 
   {
-    Section s(path, top.Get("capture"), "capture");
+    Section s(path, top.Get("capture"), "capture", problems);
     s.List("interfaces", &c->capture.interfaces);
     s.Scalar("bpf", &c->capture.bpf);
     s.Number("snaplen", &c->capture.snaplen, 64, 262144);
@@ -274,7 +318,7 @@ void Load(const std::string& path, DaemonConfig* c) {
   top.Number("stats_interval_s", &c->stats_interval_s, 0, 86400);
   top.Scalar("analyzers", &c->pipeline.analyzers);
   {
-    Section s(path, top.Get("flows"), "flows");
+    Section s(path, top.Get("flows"), "flows", problems);
     auto& f = c->pipeline.flows;
     double tcp = 300, udp = 300, udp_new = 30, icmp = 30, other = 300, active = 1800;
     s.Number("max_flows", &f.max_flows, 16, 1e9);
@@ -293,13 +337,13 @@ void Load(const std::string& path, DaemonConfig* c) {
     f.active_timeout = Seconds(active);
   }
   {
-    Section s(path, top.Get("ndpi"), "ndpi");
+    Section s(path, top.Get("ndpi"), "ndpi", problems);
     s.Number("max_tcp_packets", &c->pipeline.classifier.max_tcp_packets, 1, 10000);
     s.Number("max_udp_packets", &c->pipeline.classifier.max_udp_packets, 1, 10000);
     s.Done();
   }
   {
-    Section s(path, top.Get("geoip"), "geoip");
+    Section s(path, top.Get("geoip"), "geoip", problems);
     auto& g = c->geoip.sources;
     s.Scalar("disabled", &c->geoip.disabled);
     s.List("city_db", &g.city_dbs);
@@ -314,14 +358,25 @@ void Load(const std::string& path, DaemonConfig* c) {
     g.anon_db = Resolve(base, g.anon_db);
   }
   {
-    Section s(path, top.Get("http"), "http");
+    Section s(path, top.Get("http"), "http", problems);
     s.Scalar("listen", &c->http.listen);
     s.Scalar("bearer_token_file", &c->http.bearer_token_file);
     c->http.bearer_token_file = Resolve(base, c->http.bearer_token_file);
+    s.Scalar("allow_unauthenticated_remote", &c->http.allow_unauthenticated_remote);
     s.Done();
+    boost::asio::ip::tcp::endpoint ep;
+    // A bad address is refused where the endpoint starts (and by run --check), with its reason.
+    if (!c->http.listen.empty() && ParseListenAddress(c->http.listen, &ep).ok() &&
+        !ep.address().is_loopback() && c->http.bearer_token_file.empty() &&
+        !c->http.allow_unauthenticated_remote) {
+      s.Fail(root["http"]["listen"],
+             "http.listen: '" + c->http.listen + "' is reachable from other hosts and no "
+             "bearer_token_file is set: anyone could read /metrics (set bearer_token_file, "
+             "listen on 127.0.0.1, or say allow_unauthenticated_remote: true)");
+    }
   }
   {
-    Section s(path, top.Get("logging"), "logging");
+    Section s(path, top.Get("logging"), "logging", problems);
     s.Scalar("level", &c->log_level);
     s.Number("burst_per_minute", &c->log_burst_per_minute, 0, 1e6);
     s.Done();
@@ -332,15 +387,26 @@ void Load(const std::string& path, DaemonConfig* c) {
   }
   {
     YAML::Node n = top.Get("sinks");
-    if (!n || !n.IsSequence() || n.size() == 0) {
+    const bool listed = n && n.IsSequence() && n.size() > 0;
+    if (!listed) {
       top.Fail(n ? n : root, "sinks: a list of at least one sink is needed (docs/daemon.md)");
     }
     std::set<std::string> names;
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      c->sinks.push_back(ReadSink(path, n[i], i, base));
-      if (!names.insert(c->sinks.back().name).second) {
-        top.Fail(n[i], "sinks[" + std::to_string(i) + "].name: '" + c->sinks.back().name +
-                           "' is used twice");
+    std::map<std::string, std::size_t> files;  // a file sink's path -> its index
+    for (std::size_t i = 0; listed && i < n.size(); ++i) {
+      c->sinks.push_back(ReadSink(path, n[i], i, base, problems));
+      const sinks::SinkConfig& sc = c->sinks.back();
+      if (!names.insert(sc.name).second) {
+        top.Fail(n[i], "sinks[" + std::to_string(i) + "].name: '" + sc.name + "' is used twice");
+      }
+      // Two writers appending and rotating one file interleave and lose each other's lines.
+      if (sc.type == sinks::SinkType::kFile && !sc.path.empty()) {
+        const std::string key = std::filesystem::absolute(sc.path).lexically_normal().string();
+        if (auto [it, fresh] = files.emplace(key, i); !fresh) {
+          top.Fail(n[i]["path"] ? n[i]["path"] : n[i],
+                   "sinks[" + std::to_string(i) + "].path: '" + sc.path + "' is also the path "
+                   "of sinks[" + std::to_string(it->second) + "]: two sinks cannot write one file");
+        }
       }
     }
   }
@@ -351,12 +417,18 @@ void Load(const std::string& path, DaemonConfig* c) {
 
 core::Status LoadDaemonConfig(const std::string& path, DaemonConfig* out) {
   DaemonConfig c;
+  Problems problems;
   try {
-    Load(path, &c);
+    Load(path, &c, &problems);
   } catch (const ConfigError& e) {
-    return core::Status::Error(e.what());
+    problems.push_back(e.what());
   } catch (const YAML::Exception& e) {
-    return core::Status::Error(path + ": " + e.what());
+    problems.push_back(path + ": " + e.what());
+  }
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
+    return core::Status::Error(all);
   }
   *out = std::move(c);
   return core::Status::Ok();

@@ -31,6 +31,9 @@ struct GeoConfig {
 struct HttpConfig {
   std::string listen = "127.0.0.1:9109";  // "" disables the endpoint
   std::string bearer_token_file;          // when set, every request needs "Bearer <token>"
+  // /metrics names interfaces, sinks and contractor counts: on an address other than loopback
+  // it needs a token unless this is said explicitly.
+  bool allow_unauthenticated_remote = false;
 };
 
 struct DaemonConfig {
@@ -61,7 +64,8 @@ struct DaemonConfig {
   std::vector<sinks::SinkConfig> sinks;  // at least one
 };
 
-// Reads and validates `path`.
+// Reads and validates `path`. Every problem is reported, one per line of the message, each
+// with its file:line:column, not only the first.
 core::Status LoadDaemonConfig(const std::string& path, DaemonConfig* out);
 
 }  // namespace parallax::daemon

@@ -3,6 +3,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
+#include <string_view>
 
 #include "sensor/logging/log.h"
 
@@ -24,6 +26,21 @@ bool SameSecret(std::string_view given, std::string_view expected) {
             static_cast<unsigned char>(i < given.size() ? given[i] : 0);
   }
   return diff == 0;
+}
+
+// The credentials of "Authorization: Bearer <token>": the scheme is case-insensitive (RFC 7235
+// section 2.1: "bearer" and "BEARER" are the same scheme) and followed by one or more spaces; the
+// token itself is compared exactly. Empty when the header is not a bearer one.
+std::string_view BearerCredentials(std::string_view header) {
+  constexpr std::string_view kScheme = "bearer";
+  if (header.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return {};
+  }
+  std::size_t pos = kScheme.size();
+  if (header[pos] != ' ') return {};
+  while (pos < header.size() && header[pos] == ' ') ++pos;
+  return header.substr(pos);
 }
 
 }  // namespace
@@ -72,7 +89,8 @@ struct HttpEndpoint::State : std::enable_shared_from_this<HttpEndpoint::State> {
     res->set(http::field::content_type, "text/plain; charset=utf-8");
     if (!token.empty()) {
       const auto auth = req[http::field::authorization];
-      if (!SameSecret(std::string_view(auth.data(), auth.size()), "Bearer " + token)) {
+      const std::string_view given = BearerCredentials(std::string_view(auth.data(), auth.size()));
+      if (given.empty() || !SameSecret(given, token)) {
         res->result(http::status::unauthorized);
         res->set(http::field::www_authenticate, "Bearer");
         res->body() = "unauthorized\n";
@@ -93,9 +111,14 @@ struct HttpEndpoint::State : std::enable_shared_from_this<HttpEndpoint::State> {
       res->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res->body() = handlers.metrics();
     } else if (path == "/healthz") {
-      const std::string why = handlers.health();
-      res->result(why.empty() ? http::status::ok : http::status::service_unavailable);
-      res->body() = why.empty() ? "ok\n" : why + "\n";
+      const Health h = handlers.health();
+      // Degraded (a sink down: alerts wait in its spool) still answers 200: nothing is lost, and
+      // restarting the sensor would not bring the destination back.
+      res->result(h.state == Health::kFailed ? http::status::service_unavailable
+                                             : http::status::ok);
+      res->body() = h.state == Health::kOk ? "ok\n"
+                    : h.state == Health::kDegraded ? "degraded: " + h.why + "\n"
+                                                  : h.why + "\n";
     } else {
       res->result(http::status::not_found);
       res->body() = "not found: /metrics and /healthz are served\n";
@@ -104,9 +127,7 @@ struct HttpEndpoint::State : std::enable_shared_from_this<HttpEndpoint::State> {
   }
 };
 
-core::Status HttpEndpoint::Start(asio::io_context& io, const std::string& listen,
-                                 std::string bearer_token, HttpHandlers handlers,
-                                 std::unique_ptr<HttpEndpoint>* out) {
+core::Status ParseListenAddress(const std::string& listen, tcp::endpoint* out) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
     return core::Status::Error("http.listen: expected HOST:PORT, got '" + listen + "'");
@@ -125,9 +146,21 @@ core::Status HttpEndpoint::Start(asio::io_context& io, const std::string& listen
   }
   beast::error_code ec;
   const auto addr = asio::ip::make_address(host, ec);
-  if (ec) return core::Status::Error("http.listen: bad address '" + host + "': " + ec.message());
+  if (ec) {
+    return core::Status::Error("http.listen: bad address '" + host + "' (an IP address, not a "
+                               "name): " + ec.message());
+  }
+  *out = tcp::endpoint(addr, static_cast<unsigned short>(port));
+  return core::Status::Ok();
+}
+
+core::Status HttpEndpoint::Start(asio::io_context& io, const std::string& listen,
+                                 std::string bearer_token, HttpHandlers handlers,
+                                 std::unique_ptr<HttpEndpoint>* out) {
+  tcp::endpoint ep;
+  if (auto s = ParseListenAddress(listen, &ep); !s.ok()) return s;
+  beast::error_code ec;
   auto state = std::make_shared<State>(io);
-  const tcp::endpoint ep(addr, static_cast<unsigned short>(port));
   state->acceptor.open(ep.protocol(), ec);
   if (!ec) state->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) state->acceptor.bind(ep, ec);

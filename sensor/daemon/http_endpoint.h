@@ -1,8 +1,9 @@
 // HttpEndpoint: the daemon's observability endpoint (Boost.Beast on the daemon's io_context):
 //   GET /metrics  Prometheus text format
-//   GET /healthz  200 "ok" while capture and workers run, 503 with the reason otherwise
+//   GET /healthz  200 "ok" while capture and workers run; 200 "degraded: <why>" while a sink is
+//                 down (alerts wait in its spool); 503 with the reason when a capture failed
 // Listens on loopback by default; with a bearer token configured every request needs
-// "Authorization: Bearer <token>" (401 otherwise). One request per connection, 10 s deadline.
+// "Authorization: Bearer <token>" (the scheme in any case, RFC 7235; 401 otherwise). One request per connection, 10 s deadline.
 // Thread-safety: runs on the io_context; the callbacks are called there.
 #pragma once
 
@@ -19,11 +20,19 @@
 
 namespace parallax::daemon {
 
+struct Health {
+  enum State { kOk, kDegraded, kFailed } state = kOk;
+  std::string why;  // what is degraded or failed
+};
+
 struct HttpHandlers {
   std::function<std::string()> metrics;
-  // Returns "" when healthy, else why not.
-  std::function<std::string()> health;
+  std::function<Health()> health;
 };
+
+// "HOST:PORT" with HOST an IPv4 or IPv6 address ([...] allowed) and PORT 0..65535; errors are
+// "http.listen: ...".
+core::Status ParseListenAddress(const std::string& listen, boost::asio::ip::tcp::endpoint* out);
 
 class HttpEndpoint {
  public:

@@ -21,8 +21,8 @@ void EventWriter::Write(EventType type, const nlohmann::ordered_json& event) {
     callback_(type, event, std::move(line));
     return;
   }
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fputc('\n', out_);
+  line += '\n';
+  if (!out_->Write(line)) ok_ = false;
 }
 
 void EventWriter::WriteFlow(const core::Flow& flow, core::FlowEndReason reason, bool interim) {

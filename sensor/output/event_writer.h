@@ -1,5 +1,6 @@
-// EventWriter: writes selected events as JSON lines (one object per line) to a stream, or hands
-// each line to a callback (the daemon's sinks).
+// EventWriter: writes selected events as JSON lines (one object per line) to an output file, or
+// hands each line to a callback (the daemon's sinks). Write errors are kept by the OutputFile
+// (its Close() reports them); the writer goes on, so the caller decides when to look.
 // Thread-safety: REQUIRES external synchronization.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include "sensor/core/sensor_stats.h"
 #include "sensor/divergence/alert.h"
 #include "sensor/output/event_types.h"
+#include "sensor/output/output_file.h"
 
 namespace parallax::output {
 
@@ -27,7 +29,8 @@ class EventWriter {
   using LineCallback =
       std::function<void(EventType, const nlohmann::ordered_json&, std::string&&)>;
 
-  EventWriter(std::FILE* out, EventSelection selection) : out_(out), selection_(selection) {}
+  // `out` must outlive the writer.
+  EventWriter(OutputFile* out, EventSelection selection) : out_(out), selection_(selection) {}
   EventWriter(LineCallback callback, EventSelection selection)
       : out_(nullptr), callback_(std::move(callback)), selection_(selection) {}
 
@@ -36,18 +39,22 @@ class EventWriter {
   void WriteAlert(const divergence::Alert& alert, core::TimeUs now);
   void WriteStats(const core::SensorStats& stats);
   void Write(EventType type, const nlohmann::ordered_json& event);
+  // Hands buffered lines to the file (a failure shows in ok() and in the file's Close()).
   void Flush() {
-    if (out_) std::fflush(out_);
+    if (out_ && !out_->Flush()) ok_ = false;
   }
+  // True while every line so far was taken by the output (always, for a callback).
+  bool ok() const { return ok_; }
 
   const EventSelection& selection() const { return selection_; }
   std::uint64_t written() const { return written_; }
 
  private:
-  std::FILE* out_;
+  OutputFile* out_;
   LineCallback callback_;
   EventSelection selection_;
   std::uint64_t written_ = 0;
+  bool ok_ = true;
 };
 
 }  // namespace parallax::output

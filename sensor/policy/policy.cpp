@@ -1,5 +1,7 @@
 #include "sensor/policy/policy.h"
 
+#include "sensor/core/terminal_text.h"
+
 namespace parallax::policy {
 
 bool NetworkSelector::Matches(const core::IpAddress& ip, std::uint32_t ip_asn) const {
@@ -28,7 +30,8 @@ std::string PolicyProblem::ToString() const {
   if (line) s += ":" + std::to_string(line);
   s += ": ";
   if (!field.empty()) s += field + ": ";
-  return s + message;
+  // Messages quote values from the file; these lines are read on terminals.
+  return core::ForTerminal(s + message);
 }
 
 const SanctionedNetwork* Policy::Sanctioned(const core::IpAddress& ip, std::uint32_t ip_asn) const {

@@ -39,8 +39,23 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
                         std::string* error) {
   field->clear();
   json obj;
+  // nlohmann keeps the last of a key given twice; the callback sees every key of every object.
+  std::vector<std::set<std::string>> open_objects;
+  std::string repeated;
+  const json::parser_callback_t see_keys = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == json::parse_event_t::key && !open_objects.empty() &&
+               !open_objects.back().insert(parsed.get<std::string>()).second &&
+               repeated.empty()) {
+      repeated = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    obj = json::parse(line);
+    obj = json::parse(line, see_keys);
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
@@ -59,6 +74,11 @@ bool ParseIdentityEvent(const std::string& line, IdentityEvent* out, std::string
   }
   if (!obj.is_object()) {
     *error = "expected a JSON object";
+    return false;
+  }
+  if (!repeated.empty()) {
+    *field = repeated;
+    *error = "given twice";
     return false;
   }
   IdentityEvent ev;

@@ -1,5 +1,10 @@
 #include "sensor/roster/json_positions.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 namespace parallax::roster {
 namespace {
 
@@ -65,6 +70,7 @@ void JsonPositions::Value(const std::string& path) {
   if (c == '{' || c == '[') {
     const bool object = c == '{';
     const char close = object ? '}' : ']';
+    std::unordered_set<std::string> keys;
     ++pos_;
     for (std::size_t index = 0;; ++index) {
       SkipSpace();
@@ -83,6 +89,7 @@ void JsonPositions::Value(const std::string& path) {
         SkipSpace();
         ++pos_;  // ':'
         child = path.empty() ? key : path + "." + key;
+        if (!keys.insert(key).second) repeated_keys_.push_back({child, line_, LineOf(child)});
       } else {
         child = path + "[" + std::to_string(index) + "]";
       }
@@ -92,10 +99,20 @@ void JsonPositions::Value(const std::string& path) {
     String();
   } else {
     // Numbers and literals run to the next delimiter.
+    const std::size_t start = pos_;
     while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' && text_[pos_] != ']' &&
            text_[pos_] != ' ' && text_[pos_] != '\n' && text_[pos_] != '\t' &&
            text_[pos_] != '\r') {
       ++pos_;
+    }
+    const std::string literal(text_.substr(start, pos_ - start));
+    const bool number =
+        !literal.empty() &&
+        (literal[0] == '-' || std::isdigit(static_cast<unsigned char>(literal[0])));
+    if (number) {
+      errno = 0;
+      const double v = std::strtod(literal.c_str(), nullptr);
+      if (errno == ERANGE && std::isinf(v)) overflows_.push_back({path, literal, line_});
     }
   }
   --depth_;

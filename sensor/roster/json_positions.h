@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 namespace parallax::roster {
 
@@ -20,11 +22,26 @@ LineColumn PositionOf(std::string_view text, std::size_t offset);
 
 // The line on which each value starts, keyed by its path: object members as "a.b", array
 // elements as "a[2]" ("contractors[2].claimed.lat"); the root is "". REQUIRES: `text` is
-// well-formed JSON (parse it with nlohmann first); on malformed text the map is incomplete.
+// well-formed JSON (parse it with nlohmann first, which may refuse it only for a number out of
+// range); on malformed text the map is incomplete.
 class JsonPositions {
  public:
+  // A member whose key its object already has (nlohmann keeps the last one silently).
+  struct RepeatedKey {
+    std::string path;
+    std::size_t line = 0, first_line = 0;
+  };
+
   explicit JsonPositions(std::string_view text);
-  std::size_t LineOf(const std::string& path) const;  // 0 when unknown
+  std::size_t LineOf(const std::string& path) const;  // 0 when unknown (the first, if twice)
+  const std::vector<RepeatedKey>& repeated_keys() const { return repeated_keys_; }  // in text order
+
+  // A number beyond a double ("1e400"): nlohmann refuses the whole text without a position.
+  struct Overflow {
+    std::string path, literal;
+    std::size_t line = 0;
+  };
+  const std::vector<Overflow>& overflows() const { return overflows_; }
 
  private:
   void Value(const std::string& path);
@@ -36,6 +53,8 @@ class JsonPositions {
   std::size_t line_ = 1;
   int depth_ = 0;
   std::unordered_map<std::string, std::size_t> lines_;
+  std::vector<RepeatedKey> repeated_keys_;
+  std::vector<Overflow> overflows_;
 };
 
 }  // namespace parallax::roster

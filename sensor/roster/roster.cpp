@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sensor/core/terminal_text.h"
 #include "sensor/roster/roster_builder.h"
 #include "sensor/roster/roster_loaders.h"
 
@@ -60,7 +61,8 @@ std::string RosterProblem::ToString() const {
   if (line) s += ":" + std::to_string(line);
   s += ": ";
   if (!field.empty()) s += field + ": ";
-  return s + message;
+  // Messages quote values from the file; these lines are read on terminals.
+  return core::ForTerminal(s + message);
 }
 
 const Contractor* Roster::Find(const std::string& id) const {

@@ -23,7 +23,14 @@ void ReadJsonRoster(const std::string& file, std::string_view text,
     return;
   } catch (const nlohmann::json::exception& e) {
     // Not a syntax error but still a bad file: out_of_range.406 for a number beyond a double
-    // ("1e309"). It carries no position; it must not escape (it would end the process).
+    // ("1e309"). It carries no position (and must not escape: it would end the process), so
+    // the numbers are found again in the text, each with its line and field.
+    const JsonPositions positions(text);
+    for (const auto& o : positions.overflows()) {
+      problems->push_back({file, o.line, o.path,
+                           "number out of range ('" + o.literal + "' is beyond a double)"});
+    }
+    if (!positions.overflows().empty()) return;
     std::string what = e.what();
     if (auto bracket = what.find("] "); bracket != std::string::npos) {
       what = what.substr(bracket + 2);
@@ -32,6 +39,10 @@ void ReadJsonRoster(const std::string& file, std::string_view text,
     return;
   }
   const JsonPositions positions(text);
+  for (const auto& d : positions.repeated_keys()) {
+    problems->push_back({file, d.line, d.path,
+                         "given twice (first on line " + std::to_string(d.first_line) + ")"});
+  }
   RecordsFromTree(
       file, root, [&](const std::string& path) { return positions.LineOf(path); }, records,
       problems);

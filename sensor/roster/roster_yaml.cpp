@@ -21,8 +21,12 @@ std::size_t LineOf(const YAML::Node& n) {
   return m.is_null() || m.line < 0 ? 0 : static_cast<std::size_t>(m.line) + 1;
 }
 
-nlohmann::json Convert(const YAML::Node& node, const std::string& path, std::size_t line, int depth,
-                       std::unordered_map<std::string, std::size_t>* lines) {
+// A key given twice in one mapping is a problem: yaml-cpp keeps both and a lookup would answer
+// one of them silently ({id: a, id: b} loaded as "b"). The first is kept, for the messages.
+nlohmann::json Convert(const std::string& file, const YAML::Node& node, const std::string& path,
+                       std::size_t line, int depth,
+                       std::unordered_map<std::string, std::size_t>* lines,
+                       std::vector<RosterProblem>* problems) {
   const std::size_t own = LineOf(node);
   // An empty value ("city:") has no mark of its own; the key's line is the useful one.
   (*lines)[path] = own ? own : line;
@@ -34,7 +38,8 @@ nlohmann::json Convert(const YAML::Node& node, const std::string& path, std::siz
       nlohmann::json a = nlohmann::json::array();
       std::size_t i = 0;
       for (const auto& item : node) {
-        a.push_back(Convert(item, path + "[" + std::to_string(i++) + "]", own, depth + 1, lines));
+        a.push_back(Convert(file, item, path + "[" + std::to_string(i++) + "]", own, depth + 1,
+                            lines, problems));
       }
       return a;
     }
@@ -43,7 +48,13 @@ nlohmann::json Convert(const YAML::Node& node, const std::string& path, std::siz
       for (const auto& kv : node) {
         const std::string key = kv.first.Scalar();
         const std::string child = path.empty() ? key : path + "." + key;
-        o[key] = Convert(kv.second, child, LineOf(kv.first), depth + 1, lines);
+        if (o.contains(key)) {
+          problems->push_back({file, LineOf(kv.first), child,
+                               "given twice (first on line " + std::to_string((*lines)[child]) +
+                                   ")"});
+          continue;
+        }
+        o[key] = Convert(file, kv.second, child, LineOf(kv.first), depth + 1, lines, problems);
         // A nested map's own mark is its first key's line; the line of the key naming it
         // ("claimed:") is where a reader looks.
         if (auto kl = LineOf(kv.first)) (*lines)[child] = kl;
@@ -69,7 +80,7 @@ void ReadYamlRoster(const std::string& file, std::string_view text,
     return;
   }
   std::unordered_map<std::string, std::size_t> lines;
-  const nlohmann::json root = Convert(doc, "", 1, 0, &lines);
+  const nlohmann::json root = Convert(file, doc, "", 1, 0, &lines, problems);
   RecordsFromTree(
       file, root,
       [&](const std::string& path) {

@@ -62,6 +62,11 @@ class Sink {
   SinkConfig config_;
 };
 
+// What CreateSink checks of a configuration before it opens anything (names, events, limits, the
+// URL's scheme, syslog facility and transport...): for `parallax run --check`. Errors name the
+// sink.
+core::Status ValidateSinkConfig(const SinkConfig& config);
+
 // spool_dir: the daemon's state folder; the sink keeps its spool in spool_dir/<name>/ (0700).
 core::Status CreateSink(const SinkConfig& config, boost::asio::io_context& io,
                         const std::string& spool_dir, std::unique_ptr<Sink>* out);

@@ -22,7 +22,7 @@ core::Status Invalid(const SinkConfig& c, const std::string& what) {
                              ": " + what);
 }
 
-core::Status Validate(const SinkConfig& c) {
+core::Status ValidateConfig(const SinkConfig& c) {
   // The name is a folder name in the spool directory.
   if (c.name.empty() || c.name == "." || c.name == ".." ||
       c.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
@@ -132,9 +132,11 @@ core::Status MakeTransport(const SinkConfig& c, const Strand& strand,
 
 }  // namespace
 
+core::Status ValidateSinkConfig(const SinkConfig& config) { return ValidateConfig(config); }
+
 core::Status CreateSink(const SinkConfig& config, boost::asio::io_context& io,
                         const std::string& spool_dir, std::unique_ptr<Sink>* out) {
-  if (core::Status st = Validate(config); !st.ok()) return st;
+  if (core::Status st = ValidateConfig(config); !st.ok()) return st;
   if (spool_dir.empty()) return Invalid(config, "no spool directory");
   std::unique_ptr<Spool> spool;
   if (core::Status st = Spool::Open(spool_dir + "/" + config.name, SpoolOptions(), &spool);

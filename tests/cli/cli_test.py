@@ -143,6 +143,69 @@ class CliErrors(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--duration: must be between", r.stderr)
 
+    def test_write_errors_are_fatal_and_name_the_output(self):
+        # A full disk must not leave a truncated output behind an exit status of 0: every
+        # write and the final flush and close are checked. /dev/full fails every write with
+        # ENOSPC, like a full disk.
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        r = run("read", self.good, "--events", "all", "-o", "/dev/full")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("parallax read: /dev/full: write error: No space left on device", r.stderr)
+        # Standard output: a large output (stdio's buffer fills during the run) and a small one
+        # (only the final flush fails), each reported once.
+        for events in ("all", "stats"):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([BIN, "read", self.good, "--events", events], stdout=full,
+                                   stderr=subprocess.PIPE, text=True, timeout=60)
+            self.assertEqual(r.returncode, 1, events)
+            self.assertEqual(r.stderr.count("write error"), 1, r.stderr)
+            self.assertIn("parallax read: standard output: write error: No space left on device",
+                          r.stderr)
+        # Any command's standard output (here a table).
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([BIN, "analyzers"], stdout=full, stderr=subprocess.PIPE,
+                               text=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("parallax: standard output: write error: No space left on device", r.stderr)
+        # The report's JSON and page.
+        roster = os.path.join(SCRATCH, "roster.yaml")
+        with open(roster, "w") as f:
+            f.write("contractors:\n  - id: c1\n    name: Jane Doe\n"
+                    "    claimed: {city: Austin, country: US, lat: 30.2672, lon: -97.7431}\n"
+                    "    timezone: America/Chicago\n    devices: {ips: [192.0.2.1]}\n")
+        r = run("report", self.good, "--roster", roster, "--json", "/dev/full")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("parallax report: /dev/full: write error: No space left on device", r.stderr)
+        r = run("report", self.good, "--roster", roster, "-o", "/dev/full")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("parallax report: /dev/full: ", r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+        # The same commands on a real file succeed (the check is not failing everything).
+        ok = os.path.join(SCRATCH, "events.jsonl")
+        r = run("read", self.good, "--events", "all", "-o", ok)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(ok) as f:
+            self.assertEqual(json.loads(f.read().splitlines()[-1])["event_type"], "stats")
+
+    def test_explain_escapes_control_characters_of_roster_names(self):
+        # A roster name holding ESC [2J or CR LF must not clear the screen or forge a table row.
+        roster = os.path.join(SCRATCH, "ctl-roster.yaml")
+        with open(roster, "w") as f:
+            f.write('contractors:\n  - id: "c1\\e]0;pwned\\a"\n'
+                    '    name: "Jane\\e[2J\\r\\nc9 forged  HIGH"\n'
+                    '    claimed: {city: "Aus\\ttin", country: US}\n    timezone: UTC\n'
+                    '    devices: {ips: [192.0.2.1]}\n')
+        r = subprocess.run([BIN, "read", self.good, "--roster", roster, "--explain"],
+                           capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout
+        for raw in (b"\x1b", b"\r", b"\x07", b"\t"):
+            self.assertNotIn(raw, out)
+        self.assertIn(b"c1\\x1b]0;pwned\\x07", out)
+        self.assertIn(b"Jane\\x1b[2J\\r\\nc9 forged  HIGH", out)
+        self.assertFalse([l for l in out.splitlines() if l.startswith(b"c9")])  # no forged row
+
     def test_records_file_and_correlate_errors(self):
         records = os.path.join(SCRATCH, "good.records.jsonl")
         r = run("read", self.good, "--records", records, "--no-geoip", "--events", "stats")
@@ -179,6 +242,10 @@ class CliErrors(unittest.TestCase):
         r = run("read", self.good, "--records", "/dev/full", "--no-geoip")
         self.assertEqual(r.returncode, 1)
         self.assertIn("/dev/full: write error", r.stderr)
+        r = run("correlate", records, "--roster", roster, "--no-geoip", "-o", "/dev/full")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("parallax correlate: /dev/full: write error: No space left on device",
+                      r.stderr)
 
     def test_filter_and_event_selection(self):
         r = run("read", self.good, "-f", "udp port 40003", "--events", "flow")

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -113,6 +114,16 @@ TEST_CASE("configuration errors name the file, line and column") {
        "bad.yaml:4:1: 'workers' is given twice"},
       {"capture:\n  interfaces: [eth1]\n  interfaces: [eth2]\nsinks:\n  - type: stdout\n",
        "bad.yaml:3:3: 'capture.interfaces' is given twice"},
+      // /metrics reachable from other hosts with no token: refused unless said explicitly.
+      {"capture:\n  interfaces: [eth1]\nhttp:\n  listen: 0.0.0.0:9109\nsinks:\n  - type: stdout\n",
+       "bad.yaml:4:11: http.listen: '0.0.0.0:9109' is reachable from other hosts and no "
+       "bearer_token_file is set"},
+      {"capture:\n  interfaces: [eth1]\nhttp: {listen: '[::]:9109'}\nsinks:\n  - type: stdout\n",
+       "http.listen: '[::]:9109' is reachable from other hosts"},
+      // Two sinks appending to one file interleave and rotate each other's lines away.
+      {"capture:\n  interfaces: [eth1]\nsinks:\n  - {type: file, path: /var/log/eve.json}\n"
+       "  - {type: file, path: /var/log/../log/eve.json}\n",
+       "bad.yaml:5:24: sinks[1].path: '/var/log/../log/eve.json' is also the path of sinks[0]"},
   };
   for (const auto& c : cases) {
     DaemonConfig out;
@@ -124,9 +135,41 @@ TEST_CASE("configuration errors name the file, line and column") {
   }
 }
 
+TEST_CASE("every problem of a configuration file is reported, each with its position") {
+  DaemonConfig out;
+  const auto s = LoadDaemonConfig(
+      WriteTemp("many.yaml", "capture:\n  interfaces: [eth1]\nworkrs: 4\nworkers: many\n"
+                             "window_hours: .nan\nsinks:\n  - type: pigeon\n"),
+      &out);
+  REQUIRE_FALSE(s.ok());
+  const std::string m = s.message();
+  CHECK(m.find("many.yaml:3:1: unknown setting 'workrs'") != std::string::npos);
+  CHECK(m.find("many.yaml:4:10: workers: cannot read 'many' as an integer") != std::string::npos);
+  CHECK(m.find("many.yaml:5:15: window_hours: must be between 1 and 720") != std::string::npos);
+  CHECK(m.find("many.yaml:7:11: sinks[0].type: expected file, stdout") != std::string::npos);
+  CHECK(std::count(m.begin(), m.end(), '\n') == 3);  // four problems, one per line
+}
+
+TEST_CASE("remote /metrics without a token, and distinct sink files, are accepted when said") {
+  for (const char* http : {"{listen: '0.0.0.0:9109', allow_unauthenticated_remote: true}",
+                           "{listen: '0.0.0.0:9109', bearer_token_file: token}",
+                           "{listen: '127.0.0.1:9109'}", "{listen: '[::1]:9109'}"}) {
+    DaemonConfig c;
+    const auto s = LoadDaemonConfig(
+        WriteTemp("http.yaml", std::string("capture: {interfaces: [eth1]}\nhttp: ") + http +
+                                   "\nsinks:\n  - {type: file, path: a.json}\n"
+                                   "  - {type: file, path: b.json}\n"),
+        &c);
+    INFO(http);
+    INFO(s.message());
+    CHECK(s.ok());
+  }
+}
+
 TEST_CASE("a missing configuration file is an error naming it") {
   DaemonConfig c;
   const auto s = LoadDaemonConfig("/nonexistent/parallax.yaml", &c);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.message() == "/nonexistent/parallax.yaml: cannot read the configuration file");
+  CHECK(s.message() ==
+        "/nonexistent/parallax.yaml: cannot read the configuration file: No such file or directory");
 }

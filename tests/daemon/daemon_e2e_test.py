@@ -245,7 +245,8 @@ def test_e2e(scen, expected):
         f"{{name: kafka, type: kafka, brokers: '{bootstrap}', topic: parallax-alerts}}"]))
     daemon = daemon_lab.Daemon(LAB, PARALLAX, cfg, os.path.join(d, "daemon.log"))
     creds = daemon.log_lines('"capture open"')[0]["credentials"]
-    if not creds.startswith("uid=65534 gid=65534 groups= ") or "CapEff=0000000000000000" not in creds:
+    if (not creds.startswith("uid=65534 gid=65534 groups= ")
+            or "CapEff=0000000000000000" not in creds or "CapBnd=0000000000000000" not in creds):
         fail(f"daemon did not drop privileges: {creds}")
     print("  credentials after start-up:", creds)
     sent, _ = LAB.replay(pcaps_of(scen), pps=REPLAY_PPS)
@@ -321,7 +322,10 @@ def test_faults(scen, expected):
     for bad in ("", "wrong"):
         if not daemon.http("/metrics", token=bad).startswith("401"):
             fail(f"/metrics answered without the bearer token (token {bad!r})")
-    print("  /metrics with a bearer token configured: 401 without it or with a wrong one")
+    if not daemon.http("/metrics", scheme="bEARER").startswith("# HELP"):
+        fail("the Bearer scheme must be case-insensitive (RFC 7235)")
+    print("  /metrics with a bearer token configured: 401 without it or with a wrong one; "
+          "the scheme in any case")
     recv.stop()  # the receiver goes away mid-run
     sent, _ = LAB.replay(pcaps_of(scen), pps=REPLAY_PPS)
     daemon.wait_counted(sent)
@@ -334,6 +338,10 @@ def test_faults(scen, expected):
     retries = daemon.metric("parallax_sink_retries_total", 'sink="hec"')
     if daemon.metric("parallax_sink_up", 'sink="hec"') != 0 or retries == 0:
         fail("the http sink does not report the receiver down")
+    health = daemon.http("/healthz")
+    if not health.startswith("degraded: sink hec is down"):
+        fail(f"/healthz does not say the hec sink is down: {health!r}")
+    print("  /healthz while the receiver is down:", health.strip()[:100])
     daemon.kill()
     raised = set().union(*alerts_in(f"{d}/eve.json").values())
     print(f"  receiver down: {spooled:.0f} alerts spooled, {retries:.0f} retries; kill -9 with "

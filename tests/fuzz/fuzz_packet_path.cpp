@@ -57,8 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Flow records are serialised for real (the JSON path is part of what we fuzz), then dropped.
   // One pipeline for the whole run (building nDPI's module takes ~50 ms); Reset() gives each
   // input an empty flow table.
-  static std::FILE* sink = std::fopen("/dev/null", "w");
-  static parallax::output::EventWriter writer(sink, parallax::output::EventSelection::All());
+  static parallax::core::Status open_status;
+  static std::unique_ptr<parallax::output::OutputFile> sink =
+      parallax::output::OutputFile::Open("/dev/null", &open_status);
+  static parallax::output::EventWriter writer(sink.get(), parallax::output::EventSelection::All());
   static std::unique_ptr<parallax::Pipeline> pipeline = [] {
     parallax::PipelineOptions options;
     options.flows.max_flows = 64;  // small, so eviction paths run too

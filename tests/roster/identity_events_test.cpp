@@ -154,6 +154,25 @@ TEST_CASE("ParseIdentityEvent for one tailed line") {
   CHECK(field.empty());
 }
 
+TEST_CASE("an identity event with a key given twice is refused, naming the key") {
+  // nlohmann keeps the last: "contractor":"c1","contractor":"c2" was bound to c2, silently.
+  IdentityEvent e;
+  std::string field, error;
+  CHECK_FALSE(ParseIdentityEvent(
+      R"({"timestamp":1767621600,"contractor":"c1","contractor":"c2","public_ip":"::1"})", &e,
+      &field, &error));
+  CHECK(field == "contractor");
+  CHECK(error == "given twice");
+  CHECK_FALSE(ParseIdentityEvent(
+      R"({"timestamp":1767621600,"contractor":"c1","public_ip":"::1","public_ip":"::2"})", &e,
+      &field, &error));
+  CHECK(field == "public_ip");
+  // The same key in a nested object and its parent is not given twice.
+  CHECK(ParseIdentityEvent(
+      R"({"timestamp":1767621600,"contractor":"c1","public_ip":"::1","extra":{"contractor":"x"}})",
+      &e, &field, &error));
+}
+
 TEST_CASE("bindings: the latest at or before the time wins, and rebinding moves the address") {
   IdentityBindings b;
   const TimeUs t0 = kJan5;

@@ -67,6 +67,19 @@ check([f"{data}/identity_only.yaml", "--identity-events", f"{data}/identity_even
       0, want_out=["identity_events_shared.jsonl: 2 identity events for 2 contractors"],
       out_lines=4, err_empty=True)
 check([f"{data}/missing.yaml"], 1, want_err=[f"{data}/missing.yaml: cannot open"])
+# Control characters in names are printed escaped: no ESC sequence, CR or forged line reaches
+# the terminal (the roster itself is valid).
+check([f"{data}/control_characters.yaml"], 0,
+      want_out=["e1\\x1b[2J: Eve\\r\\nforged: line\\x00 \\u009b31m; claimed Aus\\ttin, US;"],
+      out_lines=1, err_empty=True)
+r = subprocess.run([parallax, "roster", "check", f"{data}/control_characters.yaml"],
+                   capture_output=True, timeout=60)
+if any(b in r.stdout for b in (b"\x1b", b"\r", b"\x00", b"\xc2\x9b", b"\t")):
+    failures.append(f"control characters printed raw: {r.stdout!r}")
+# A number beyond a double in a JSON roster: its line and field, not a bare "number overflow".
+check([f"{data}/bad_number_range.json"], 1,
+      want_err=[f"{data}/bad_number_range.json:3: contractors[0].claimed.lat: number out of "
+                "range ('1e400' is beyond a double)"])
 
 if failures:
     print("\n".join(failures))

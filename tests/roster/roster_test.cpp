@@ -363,6 +363,39 @@ TEST_CASE("syntax errors give line and column") {
   CHECK_THAT(p[0].message, Catch::StartsWith("column 4:"));
 }
 
+TEST_CASE("a key given twice is a problem at its second line, in JSON and YAML") {
+  // nlohmann::json keeps the last of a key given twice, yaml-cpp answers one of them: both
+  // loaded {id: d1, id: d2} as one contractor, silently.
+  for (const char* ext : {"yaml", "json"}) {
+    INFO(ext);
+    const auto p = LoadBad(kData + "/bad_repeated_keys." + ext);
+    const bool yaml = std::string(ext) == "yaml";
+    const auto* id = FindProblem(p, yaml ? 4 : 3, "contractors[0].id");
+    REQUIRE(id);
+    CHECK(id->message == std::string("given twice (first on line ") + (yaml ? "3" : "2") + ")");
+    const auto* city = FindProblem(p, yaml ? 7 : 6, "contractors[0].claimed.city");
+    REQUIRE(city);
+    CHECK(city->message == std::string("given twice (first on line ") + (yaml ? "7" : "5") + ")");
+    CHECK(p.size() == 2);  // the same key in two contractors is not given twice
+  }
+}
+
+TEST_CASE("a number beyond a double in a JSON roster is a problem with its line and field") {
+  // nlohmann refuses the whole text (out_of_range.406) and says where nowhere.
+  const auto p = LoadBad(kData + "/bad_number_range.json");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].line == 3);
+  CHECK(p[0].field == "contractors[0].claimed.lat");
+  CHECK(p[0].message == "number out of range ('1e400' is beyond a double)");
+}
+
+TEST_CASE("problem lines escape control characters from the file") {
+  const RosterProblem p{"r.yaml", 3, "contractors[0].timezone",
+                        "unknown time zone ('Mars\x1b[2J\r\nx')"};
+  CHECK(p.ToString() == "r.yaml:3: contractors[0].timezone: unknown time zone "
+                        "('Mars\\x1b[2J\\r\\nx')");
+}
+
 TEST_CASE("files that cannot be rosters") {
   auto p = LoadBad(kData + "/does-not-exist.csv");
   CHECK(p[0].line == 0);
