@@ -27,6 +27,10 @@ class EntraAdapter : public IdentityAdapter {
     if (diagnostic) {
       const std::string category = StringAt(record, {"category"}).value_or("");
       if (category.find("SignInLogs") == std::string::npos) return LineResult::Ignored();
+      // Applications signing in: no person, no user principal name.
+      if (category == "ServicePrincipalSignInLogs" || category == "ManagedIdentitySignInLogs") {
+        return LineResult::Ignored();
+      }
     }
     const nlohmann::json* code = At(*p, {"status", "errorCode"});
     if (!code) {

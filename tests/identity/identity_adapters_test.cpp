@@ -114,6 +114,9 @@ TEST_CASE("entra: Graph signIn resources and diagnostic records; only errorCode 
   CHECK(r.login.ts == Utc(2024, 3, 1, 9, 0, 0));
   const std::string audit = R"({"category":"AuditLogs","properties":{"activityDisplayName":"x"}})";
   CHECK(One("entra", audit).verdict == LineVerdict::kIgnored);
+  std::string app = ok;  // an application signing in: no person to bind
+  app.replace(app.find(R"("SignInLogs")"), 12, R"("ServicePrincipalSignInLogs")");
+  CHECK(One("entra", app).verdict == LineVerdict::kIgnored);
   CHECK(One("entra", R"({"userPrincipalName":"a"})").verdict == LineVerdict::kMalformed);
 }
 
