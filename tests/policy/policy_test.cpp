@@ -162,7 +162,7 @@ TEST_CASE("each loader error names the file, line and field") {
       {"suppressions:\n  - kind: colocated_dekstop\n    reason: a\n    who: b\n",
        "policy.yaml:2: suppressions[0].kind: unknown alert kind 'colocated_dekstop' (expected one "
        "of location_mismatch, anonymized_egress, latency_inconsistent, remote_controlled_device, "
-       "colocated_desktop, shared_egress, off_hours)"},
+       "colocated_desktop, shared_egress, off_hours, impossible_travel)"},
       {"suppressions:\n  - kind: off_hours\n    who: b\n",
        "policy.yaml:2: suppressions[0].reason: missing: why the finding is accepted"},
       {"suppressions:\n  - kind: off_hours\n    reason: a\n",
