@@ -97,7 +97,8 @@ core::Status DivergenceFlags::LoadIdentityLogs() {
     log_options.utc_offset_minutes = identity_offset_minutes_;
     std::vector<roster::IdentityEvent> events;
     identity::IdentityLogReport report;
-    if (auto s = identity::ReadIdentityLog(format, path, *inputs.roster, log_options, &events, &report);
+    if (auto s =
+            identity::ReadIdentityLog(format, path, *inputs.roster, log_options, &events, &report);
         !s.ok()) {
       return core::Status::Error("--identity " + spec + ": " + s.message());
     }

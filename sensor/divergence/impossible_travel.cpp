@@ -32,13 +32,13 @@ namespace parallax::divergence {
 namespace {
 
 struct Pair {
-  const EgressEvidence* first = nullptr;   // began first
+  const EgressEvidence* first = nullptr;  // began first
   const EgressEvidence* second = nullptr;
-  double km = 0;                           // beyond both accuracy radii
+  double km = 0;  // beyond both accuracy radii
   double raw_km = 0;
-  double gap_h = 0;                        // second began this long after first ended
+  double gap_h = 0;  // second began this long after first ended
   bool concurrent = false;
-  double speed_kmh = 0;                    // infinite when concurrent
+  double speed_kmh = 0;  // infinite when concurrent
 };
 
 double Radius(const GeoFact& g, const DivergenceOptions& o) {
@@ -126,11 +126,10 @@ std::optional<Alert> DetectImpossibleTravel(const DetectionContext& ctx) {
       all_fit = false;
       continue;
     }
-    const RttVerdict v =
-        JudgeRtt(r.min_ms(),
-                 geoip::HaversineKm(*o.sensor_latitude, *o.sensor_longitude, *g->latitude,
-                                    *g->longitude),
-                 o, IsMobile(*g), "to the geolocated " + Where(*g));
+    const RttVerdict v = JudgeRtt(
+        r.min_ms(),
+        geoip::HaversineKm(*o.sensor_latitude, *o.sensor_longitude, *g->latitude, *g->longitude), o,
+        IsMobile(*g), "to the geolocated " + Where(*g));
     rtt[g->ip] = v.why;
     if (v.fit == RttFit::kTooFast) refuted = true;
     if (!v.fits()) all_fit = false;
@@ -145,13 +144,13 @@ std::optional<Alert> DetectImpossibleTravel(const DetectionContext& ctx) {
     notes.push_back("the RTT to each place fits its geolocation");
   }
 
-  a.explanation = ctx.contractor.name + (p.concurrent ? " was active from " : " went from ") +
-                  g1.ip + " (" + Where(g1) + ")" + (p.concurrent ? " and, at the same time, " : " to ") +
-                  g2.ip + " (" + Where(g2) + "), " + Km(p.raw_km) + " apart" +
-                  (p.concurrent ? ""
-                                : " in " + Hours(p.gap_h) + ", faster than " +
-                                      std::to_string(static_cast<int>(o.travel_speed_kmh)) +
-                                      " km/h allows");
+  a.explanation =
+      ctx.contractor.name + (p.concurrent ? " was active from " : " went from ") + g1.ip + " (" +
+      Where(g1) + ")" + (p.concurrent ? " and, at the same time, " : " to ") + g2.ip + " (" +
+      Where(g2) + "), " + Km(p.raw_km) + " apart" +
+      (p.concurrent ? ""
+                    : " in " + Hours(p.gap_h) + ", faster than " +
+                          std::to_string(static_cast<int>(o.travel_speed_kmh)) + " km/h allows");
   for (const auto& n : notes) a.explanation += "; " + n;
   a.explanation += ".";
   a.observed = GeoJson(g2);

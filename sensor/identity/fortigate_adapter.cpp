@@ -48,8 +48,9 @@ bool SplitPairs(std::string_view s, std::map<std::string, std::string, std::less
 }
 
 bool Digits(std::string_view s) {  // for tz
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 class FortiGateAdapter : public IdentityAdapter {
@@ -84,15 +85,21 @@ class FortiGateAdapter : public IdentityAdapter {
     }
     core::IpAddress a;
     switch (ParseLogAddress(get("remip"), &a)) {
-      case AddressText::kAddress: login.public_ip = a; break;
-      case AddressText::kNone: break;
+      case AddressText::kAddress:
+        login.public_ip = a;
+        break;
+      case AddressText::kNone:
+        break;
       case AddressText::kInvalid:
         return LineResult::Malformed("remip: not an address ('" + get("remip") + "')");
     }
     const std::string inner = get("tunnelip").empty() ? get("assignip") : get("tunnelip");
     switch (ParseLogAddress(inner, &a)) {
-      case AddressText::kAddress: login.internal_ip = a; break;
-      case AddressText::kNone: break;
+      case AddressText::kAddress:
+        login.internal_ip = a;
+        break;
+      case AddressText::kNone:
+        break;
       case AddressText::kInvalid:
         return LineResult::Malformed("tunnelip/assignip: not an address ('" + inner + "')");
     }
@@ -136,7 +143,8 @@ class FortiGateAdapter : public IdentityAdapter {
         *error = "tz: expected +hhmm ('" + tz + "')";
         return std::nullopt;
       }
-      offset = (std::stoi(tz.substr(1, 2)) * 60 + std::stoi(tz.substr(3, 2))) * (tz[0] == '-' ? -1 : 1);
+      offset =
+          (std::stoi(tz.substr(1, 2)) * 60 + std::stoi(tz.substr(3, 2))) * (tz[0] == '-' ? -1 : 1);
     }
     if (date.empty() || clock.empty()) {
       *error = "no eventtime, and no date= and time=";

@@ -27,10 +27,9 @@ constexpr std::size_t kReceiveTime = 1, kType = 3, kGeneratedTime = 6, kEventId 
                       kPrivateV6 = 18, kStatus = 28;
 
 constexpr std::array<std::string_view, 12> kBindingEvents = {
-    "portal-auth",         "portal-getconfig",    "gateway-auth",
-    "gateway-getconfig",   "gateway-register",    "gateway-setup-ipsec",
-    "gateway-setup-ssl",   "gateway-connected",   "gateway-hip-check",
-    "gateway-hip-report",  "gateway-tunnel-latency", "gateway-switch-to-ssl"};
+    "portal-auth",       "portal-getconfig",    "gateway-auth",           "gateway-getconfig",
+    "gateway-register",  "gateway-setup-ipsec", "gateway-setup-ssl",      "gateway-connected",
+    "gateway-hip-check", "gateway-hip-report",  "gateway-tunnel-latency", "gateway-switch-to-ssl"};
 
 // RFC 4180 cells; false on an unterminated quote.
 bool SplitCsv(std::string_view s, std::vector<std::string>* cells) {
@@ -108,10 +107,10 @@ class GlobalProtectAdapter : public IdentityAdapter {
     std::string error;
     const std::string& when =
         cells_[kGeneratedTime].empty() ? cells_[kReceiveTime] : cells_[kGeneratedTime];
-    std::optional<core::TimeUs> ts = when.find('T') != std::string::npos
-                                         ? ParseIsoTime(when, &error)
-                                         : ParseLocalDateTime(when, options_.utc_offset_minutes,
-                                                              &error);
+    std::optional<core::TimeUs> ts =
+        when.find('T') != std::string::npos
+            ? ParseIsoTime(when, &error)
+            : ParseLocalDateTime(when, options_.utc_offset_minutes, &error);
     if (!ts) return LineResult::Malformed("generated time: " + error);
     login.ts = *ts;
 

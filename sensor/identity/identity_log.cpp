@@ -27,7 +27,8 @@ std::string Excerpt(const std::string& s) {
 
 std::string IdentityLogReport::Summary() const {
   std::string s = format + ":" + path + ": " + Plural(events, "event", "events");
-  if (ignored) s += ", " + Plural(ignored, "record", "records") + " ignored (no sign-in or session)";
+  if (ignored)
+    s += ", " + Plural(ignored, "record", "records") + " ignored (no sign-in or session)";
   if (!unmapped_users.empty()) {
     s += ", " + Plural(unmapped_users.size(), "user", "users") + " not in the roster (";
     std::size_t shown = 0;
@@ -85,8 +86,8 @@ core::Status ReadIdentityLog(const std::string& format, const std::string& path,
   report->path = path;
   const AdapterInfo* info = FindAdapter(format);
   if (!info) {
-    return core::Status::Error("unknown identity log format '" + format + "' (formats: " +
-                               AdapterNames() + ")");
+    return core::Status::Error("unknown identity log format '" + format +
+                               "' (formats: " + AdapterNames() + ")");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return core::Status::Error(path + ": cannot open: " + std::strerror(errno));
@@ -140,7 +141,8 @@ core::Status ReadIdentityLog(const std::string& format, const std::string& path,
       }
     }
   }
-  if (in.bad()) return core::Status::Error(path + ": read error at line " + std::to_string(line_no));
+  if (in.bad())
+    return core::Status::Error(path + ": read error at line " + std::to_string(line_no));
   return core::Status::Ok();
 }
 

@@ -23,7 +23,8 @@ AddressText ParseAddressWithPort(std::string_view text, core::IpAddress* out) {
   text = roster::Trim(text);
   if (!text.empty() && text.front() == '[') {  // "[AF_INET]1.2.3.4:5"
     const std::size_t close = text.find(']');
-    if (close != std::string_view::npos && text.substr(1, 3) == "AF_") text.remove_prefix(close + 1);
+    if (close != std::string_view::npos && text.substr(1, 3) == "AF_")
+      text.remove_prefix(close + 1);
   }
   // "udp4:1.2.3.4:5", "tcp6-server:[2001:db8::1]:5" (OpenVPN 2.5+).
   if (text.size() > 4 && (text.substr(0, 3) == "udp" || text.substr(0, 3) == "tcp")) {
@@ -39,8 +40,9 @@ AddressText ParseAddressWithPort(std::string_view text, core::IpAddress* out) {
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return ParseLogAddress(text, out);
   const std::string_view port = text.substr(colon + 1);
-  if (port.empty() || !std::all_of(port.begin(), port.end(),
-                                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      })) {
     return AddressText::kInvalid;
   }
   return ParseLogAddress(text.substr(0, colon), out);

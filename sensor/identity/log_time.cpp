@@ -126,7 +126,8 @@ std::optional<core::TimeUs> ConsumeSyslogTime(std::string_view* text, const Adap
   }
   int h = 0, mi = 0, sec = 0;
   // Cisco writes "Jun 22 2022 13:29:12: %ASA-..." when no device id follows the time.
-  if (day < 1 || !Clock(&s, &h, &mi, &sec) || (!s.empty() && s.front() != ' ' && s.front() != ':')) {
+  if (day < 1 || !Clock(&s, &h, &mi, &sec) ||
+      (!s.empty() && s.front() != ' ' && s.front() != ':')) {
     *error = "expected a syslog timestamp (\"Oct 10 12:34:56\") at the start";
     return std::nullopt;
   }
@@ -143,7 +144,7 @@ std::optional<core::TimeUs> ConsumeSyslogTime(std::string_view* text, const Adap
     // skew between the gateway and the host that wrote the file): the rule syslog readers use.
     const std::int64_t ref_s = options.reference_time / core::kMicrosPerSecond;
     const int ref_year = 1970 + static_cast<int>(ref_s / 31'556'952);  // close; corrected below
-    for (int y = ref_year + 1; y >= ref_year - 8 && !t; --y) {  // 8: Feb 29 across 2100
+    for (int y = ref_year + 1; y >= ref_year - 8 && !t; --y) {         // 8: Feb 29 across 2100
       std::string ignored;
       auto c = Local(y, month, day, h, mi, sec, options.utc_offset_minutes, &ignored);
       if (c && *c <= options.reference_time + core::Seconds(86400)) t = c;

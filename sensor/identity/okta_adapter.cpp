@@ -19,7 +19,8 @@ class OktaAdapter : public IdentityAdapter {
     if (!ParseJsonObject(line, &e, &error)) return LineResult::Malformed(error);
     auto type = StringAt(e, {"eventType"});
     if (!type) return LineResult::Malformed("eventType: required (not an Okta LogEvent)");
-    const bool sign_in = *type == "user.session.start" || type->rfind("user.authentication.", 0) == 0;
+    const bool sign_in =
+        *type == "user.session.start" || type->rfind("user.authentication.", 0) == 0;
     if (!sign_in) return LineResult::Ignored();
     if (StringAt(e, {"outcome", "result"}).value_or("") != "SUCCESS") return LineResult::Ignored();
     if (auto actor_type = StringAt(e, {"actor", "type"}); actor_type && *actor_type != "User") {

@@ -33,8 +33,8 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   std::size_t start = 0;
   while (true) {
     const std::size_t at = s.find(sep, start);
-    out.emplace_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos
-                                                                  : at - start));
+    out.emplace_back(
+        s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) break;
     start = at + 1;
   }
@@ -149,8 +149,11 @@ class OpenVpnAdapter : public IdentityAdapter {
     if (!Since(cells, first, &login.ts, &error)) return LineResult::Malformed(error);
     const std::string virt = Cell(cells, first, clients_cols_, "Virtual Address");
     switch (ParseLogAddress(virt, &a)) {
-      case AddressText::kAddress: login.internal_ip = a; break;
-      case AddressText::kNone: break;
+      case AddressText::kAddress:
+        login.internal_ip = a;
+        break;
+      case AddressText::kNone:
+        break;
       case AddressText::kInvalid:
         return LineResult::Malformed("Virtual Address: not an address ('" + virt + "')");
     }
@@ -243,8 +246,8 @@ class OpenVpnAdapter : public IdentityAdapter {
     if (ParseLogAddress(v4, &a) == AddressText::kAddress) login.internal_ip = a;
 
     // The timestamp before the word.
-    const std::string_view prefix = roster::Trim(word == std::string_view::npos ? std::string_view()
-                                                                                 : line.substr(0, word));
+    const std::string_view prefix =
+        roster::Trim(word == std::string_view::npos ? std::string_view() : line.substr(0, word));
     std::string error;
     std::optional<core::TimeUs> ts;
     if (prefix.size() >= 24 && prefix[3] == ' ' && prefix[7] == ' ') {

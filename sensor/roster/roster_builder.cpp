@@ -101,7 +101,8 @@ std::vector<Contractor> RosterBuilder::Take() {
     auto it = by_id.find(alias);
     if (it != by_id.end() && it->second->id != owner.id) {
       Problem(owner.line, owner.field,
-              "'" + alias + "' (an alias of " + owner.id + ") is the id of another contractor (line " +
+              "'" + alias + "' (an alias of " + owner.id +
+                  ") is the id of another contractor (line " +
                   std::to_string(it->second->source_line) + ")");
     }
   }

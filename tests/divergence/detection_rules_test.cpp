@@ -367,7 +367,8 @@ const GeoFact kChicagoHome =
     Place("73.1.2.3", "Chicago", "US", kChicagoLat, kChicagoLon, "residential");
 const GeoFact kLondon = Place("81.2.69.160", "London", "GB", 51.5074, -0.1278, "residential", 5089);
 const GeoFact kLagos = Place("105.112.1.9", "Lagos", "NG", 6.5244, 3.3792, "residential", 36873);
-const GeoFact kManila = Place("112.198.1.2", "Manila", "PH", 14.5995, 120.9842, "residential", 9299);
+const GeoFact kManila =
+    Place("112.198.1.2", "Manila", "PH", 14.5995, 120.9842, "residential", 9299);
 
 }  // namespace
 
@@ -449,7 +450,8 @@ TEST_CASE("impossible_travel: a mobile carrier and the RTT weigh in") {
   SECTION("an RTT that rules out one geolocation: the database's error, low") {
     Case c;
     const double chicago_rtt = HonestRtt(KmFromDallas(kChicagoLat, kChicagoLon));
-    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 15, {chicago_rtt, chicago_rtt + 1, chicago_rtt + 2});
+    c.today().egress["73.1.2.3"] =
+        Seen(kChicagoHome, 9, 15, {chicago_rtt, chicago_rtt + 1, chicago_rtt + 2});
     // "Lagos" answering from Dallas in 8 ms: it is not in Lagos.
     c.today().egress["105.112.1.9"] = Seen(kLagos, 16, 17, {8, 9, 10});
     auto a = c.Run(DetectImpossibleTravel);
@@ -461,8 +463,10 @@ TEST_CASE("impossible_travel: a mobile carrier and the RTT weigh in") {
     Case c;
     const double chicago_rtt = HonestRtt(KmFromDallas(kChicagoLat, kChicagoLon));
     const double lagos_rtt = HonestRtt(KmFromDallas(6.5244, 3.3792));
-    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 15, {chicago_rtt, chicago_rtt + 1, chicago_rtt + 2});
-    c.today().egress["105.112.1.9"] = Seen(kLagos, 16, 17, {lagos_rtt, lagos_rtt + 1, lagos_rtt + 3});
+    c.today().egress["73.1.2.3"] =
+        Seen(kChicagoHome, 9, 15, {chicago_rtt, chicago_rtt + 1, chicago_rtt + 2});
+    c.today().egress["105.112.1.9"] =
+        Seen(kLagos, 16, 17, {lagos_rtt, lagos_rtt + 1, lagos_rtt + 3});
     auto a = c.Run(DetectImpossibleTravel);
     REQUIRE(a);
     CHECK(a->severity == 1);

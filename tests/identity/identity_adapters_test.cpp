@@ -121,10 +121,9 @@ TEST_CASE("entra: Graph signIn resources and diagnostic records; only errorCode 
 }
 
 TEST_CASE("gws: login_success in the events array or a split events object") {
-  const std::string line =
-      R"({"id":{"time":"2024-03-01T08:00:00.000Z","applicationName":"login"},)"
-      R"("actor":{"email":"a@example.com"},"ipAddress":"203.0.113.5",)"
-      R"("events":[{"type":"login","name":"login_success"}]})";
+  const std::string line = R"({"id":{"time":"2024-03-01T08:00:00.000Z","applicationName":"login"},)"
+                           R"("actor":{"email":"a@example.com"},"ipAddress":"203.0.113.5",)"
+                           R"("events":[{"type":"login","name":"login_success"}]})";
   LineResult r = One("gws", line);
   REQUIRE(r.verdict == LineVerdict::kLogin);
   CHECK(r.login.user == "a@example.com");

@@ -1,12 +1,13 @@
 // Reading whole files: users mapped to the roster, the counts of what did not become an event,
 // the summary and bad-line messages; stateful formats (OpenVPN status files) and the ASA
 // header variants.
+#include "sensor/identity/identity_log.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "sensor/identity/adapter_registry.h"
-#include "sensor/identity/identity_log.h"
 #include "sensor/identity/log_time.h"
 #include "sensor/identity/user_map.h"
 
@@ -42,7 +43,8 @@ struct Read {
 
 Read ReadFile(const std::string& format, const std::string& file, AdapterOptions options = {}) {
   Read r;
-  auto st = ReadIdentityLog(format, kData + "/" + file, TestRoster(), options, &r.events, &r.report);
+  auto st =
+      ReadIdentityLog(format, kData + "/" + file, TestRoster(), options, &r.events, &r.report);
   INFO(st.message());
   REQUIRE(st.ok());
   return r;
@@ -106,9 +108,12 @@ TEST_CASE("a bad line names its line, the rest of the file is still read, all is
         r.report.lines);
   const std::string summary = r.report.Summary();
   INFO(summary);
-  CHECK(summary.rfind("okta:" + kData + "/okta-malformed.jsonl: 2 events, 1 record ignored "
-                      "(no sign-in or session), 1 user not in the roster (stranger@example.com), "
-                      "4 lines not understood (line 2: column ", 0) == 0);
+  CHECK(
+      summary.rfind("okta:" + kData +
+                        "/okta-malformed.jsonl: 2 events, 1 record ignored "
+                        "(no sign-in or session), 1 user not in the roster (stranger@example.com), "
+                        "4 lines not understood (line 2: column ",
+                    0) == 0);
   const auto messages = r.report.BadLineMessages();
   REQUIRE(messages.size() == 4);
   CHECK(messages[1].rfind(kData + "/okta-malformed.jsonl:4: published: ", 0) == 0);
@@ -120,12 +125,12 @@ TEST_CASE("a bad line names its line, the rest of the file is still read, all is
 TEST_CASE("an unreadable file or unknown format fails; an empty file is zero events") {
   std::vector<roster::IdentityEvent> events;
   IdentityLogReport report;
-  auto st = ReadIdentityLog("okta", kData + "/no-such-file.jsonl", TestRoster(), {}, &events,
-                            &report);
+  auto st =
+      ReadIdentityLog("okta", kData + "/no-such-file.jsonl", TestRoster(), {}, &events, &report);
   CHECK_FALSE(st.ok());
   CHECK(st.message().find("no-such-file.jsonl: cannot open") != std::string::npos);
-  CHECK_FALSE(ReadIdentityLog("nope", kData + "/roster.csv", TestRoster(), {}, &events, &report)
-                  .ok());
+  CHECK_FALSE(
+      ReadIdentityLog("nope", kData + "/roster.csv", TestRoster(), {}, &events, &report).ok());
 }
 
 TEST_CASE("asa: with and without PRI, year and hostname; RFC 3339; bad lines named") {
@@ -216,14 +221,12 @@ TEST_CASE("openvpn server log: MULTI_sva lines with each timestamp style") {
   Read r = ReadFile("openvpn", "openvpn-server.log", opt);
   std::vector<std::string> got;
   for (const auto& e : r.events) got.push_back(Describe(e));
-  CHECK(got == std::vector<std::string>{
-                   "alice " + std::to_string(Utc(2019, 6, 13, 9, 0, 1)) +
-                       " 198.51.100.7 10.8.0.6 line 3",
-                   "bob " + std::to_string(Utc(2019, 6, 13, 9, 30, 5)) +
-                       " 203.0.113.9 10.8.0.10 line 4",
-                   "bob " + std::to_string(Utc(2019, 6, 13, 9, 31, 0)) +
-                       " 192.0.2.66 10.8.0.14 line 5",
-               });
+  CHECK(got ==
+        std::vector<std::string>{
+            "alice " + std::to_string(Utc(2019, 6, 13, 9, 0, 1)) + " 198.51.100.7 10.8.0.6 line 3",
+            "bob " + std::to_string(Utc(2019, 6, 13, 9, 30, 5)) + " 203.0.113.9 10.8.0.10 line 4",
+            "bob " + std::to_string(Utc(2019, 6, 13, 9, 31, 0)) + " 192.0.2.66 10.8.0.14 line 5",
+        });
   CHECK(r.report.ignored == 2);
   CHECK(BadLineNumbers(r.report) == std::vector<std::size_t>{6});
 }

@@ -83,9 +83,9 @@ TEST_CASE("okta sample: every successful session start binds, as Filebeat reads 
     if (doc == expected.end()) continue;  // Filebeat's file covers lines 1-5 only
     INFO("line " << l.number);
     const std::string action = Str(doc->second, "event.action");
-    const bool should_bind = (action == "user.session.start" ||
-                              action.rfind("user.authentication.", 0) == 0) &&
-                             Str(doc->second, "event.outcome") == "success";
+    const bool should_bind =
+        (action == "user.session.start" || action.rfind("user.authentication.", 0) == 0) &&
+        Str(doc->second, "event.outcome") == "success";
     CHECK((l.result.verdict == LineVerdict::kLogin) == should_bind);
     if (l.result.verdict != LineVerdict::kLogin) continue;
     ++compared;
@@ -105,8 +105,7 @@ TEST_CASE("entra samples: the successful non-interactive sign-in binds, failures
   REQUIRE(lines[0].result.verdict == LineVerdict::kLogin);
   const json& doc = expected.at(0);
   CHECK(lines[0].result.login.public_ip->ToString() == Str(doc, "client.ip"));
-  CHECK(lines[0].result.login.user ==
-        Str(doc, "azure.signinlogs.properties.user_principal_name"));
+  CHECK(lines[0].result.login.user == Str(doc, "azure.signinlogs.properties.user_principal_name"));
   CHECK(lines[0].result.login.ts / 1000 == Time(doc) / 1000);  // Filebeat keeps milliseconds
 
   lines = Run("entra", "entra/test-signinlogs-raw.log");
@@ -174,8 +173,8 @@ TEST_CASE("globalprotect sample: public and private addresses, users and times a
 TEST_CASE("cisco asa samples: every line read; 113039 and 722051 bind") {
   AdapterOptions opt;
   opt.reference_time = parallax::core::Seconds(*CivilSeconds(2024, 1, 1, 0, 0, 0));
-  for (const char* file : {"cisco_asa/test-anyconnect-messages.log",
-                           "cisco_asa/additional_messages.log"}) {
+  for (const char* file :
+       {"cisco_asa/test-anyconnect-messages.log", "cisco_asa/additional_messages.log"}) {
     INFO(file);
     const auto lines = Run("asa", file, opt);
     for (const Line& l : lines) {
