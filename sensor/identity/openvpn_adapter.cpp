@@ -167,10 +167,11 @@ class OpenVpnAdapter : public IdentityAdapter {
     if (!epoch.empty()) {
       std::string_view digits = epoch;
       std::int64_t v = 0;
+      // At most 12 digits (year 33658): more would overflow the sum (found by fuzzing).
       bool ok = !digits.empty() && digits.size() <= 12;
-      for (char c : digits) {
-        ok = ok && c >= '0' && c <= '9';
-        v = v * 10 + (c - '0');
+      for (std::size_t i = 0; ok && i < digits.size(); ++i) {
+        ok = digits[i] >= '0' && digits[i] <= '9';
+        v = v * 10 + (digits[i] - '0');
       }
       if (!ok) {
         *error = "Connected Since (time_t): not a time ('" + epoch + "')";
