@@ -209,6 +209,10 @@ TEST_CASE("openvpn status: rows that do not fit their header are bad lines") {
   CHECK(r.error == "2 cells but the client header has 3");
   r = adapter->Parse("CLIENT_LIST,a,1.2.3.4:5,soon");
   CHECK(r.error == "Connected Since (time_t): not a time ('soon')");
+  // Longer than any time_t: refused, not summed past int64 (tests/fuzz regression
+  // openvpn_time_t_overflow replays the sanitizer's find).
+  r = adapter->Parse("CLIENT_LIST,a,1.2.3.4:5,99999999999999999999999999");
+  CHECK(r.error == "Connected Since (time_t): not a time ('99999999999999999999999999')");
   r = adapter->Parse("CLIENT_LIST,a,1.2.3.4:5,1560416400");
   REQUIRE(r.verdict == LineVerdict::kLogin);
   CHECK(r.login.public_ip == Ip("1.2.3.4"));
