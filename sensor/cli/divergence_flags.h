@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "geoip/geo_intel_holder.h"
 #include "sensor/core/sensor_stats.h"
@@ -20,6 +21,9 @@ namespace parallax::cli {
 struct DivergenceFlags {
   std::string roster_path;
   std::string identity_path;
+  // `--identity FORMAT:FILE`, repeatable: vendor identity logs (sensor/identity/, docs/inputs.md).
+  std::vector<std::string> identity_logs;
+  std::string identity_utc_offset;  // "+HH:MM": the zone of log times that carry none
   std::string policy_path;
   std::string sensor_location;  // "LAT,LON"
   std::string store_path = ":memory:";
@@ -35,6 +39,9 @@ struct DivergenceFlags {
   // With a roster, loads the inputs and opens the store: an input error (exit 1), naming the
   // file and line. Prints the "no --sensor-location" warning.
   core::Status Load();
+  // Reads the --identity logs into inputs (after the roster is loaded); one summary line per
+  // file on stderr, and the lines not understood as FILE:LINE: message.
+  core::Status LoadIdentityLogs();
   bool on() const { return inputs.roster != nullptr; }
   // The stage over the loaded inputs (on() only); takes the store. Alerts go to `writer` unless
   // hooks.on_alert is set. geo may be null.
@@ -44,6 +51,9 @@ struct DivergenceFlags {
                                                          core::TimeUs evaluate_every = 0);
   // The stage's figures in the closing stats event.
   static void FillStats(const divergence::DivergenceStage& stage, core::SensorStats* stats);
+
+ private:
+  int identity_offset_minutes_ = 0;
 };
 
 }  // namespace parallax::cli

@@ -40,7 +40,7 @@ std::string DescribeHours(const roster::WorkingHours& h) {
          roster::FormatClock(h.end_minute);
 }
 
-std::string Summary(const roster::Contractor& c) {
+std::string Selectors(const roster::Contractor& c) {
   const std::string head = c.id + ": " + (c.name.empty() ? "(no name)" : c.name) + "; claimed " +
                            DescribePlace(c.claimed) + "; " + c.time_zone + " " +
                            DescribeHours(c.hours) + "; ";
@@ -52,6 +52,16 @@ std::string Summary(const roster::Contractor& c) {
   return head + std::to_string(selectors) + (selectors == 1 ? " selector" : " selectors") + " (" +
          std::to_string(c.device_addresses.size()) + " device, " + std::to_string(c.macs.size()) +
          " MAC, " + std::to_string(c.egress_addresses.size()) + " egress)";
+}
+
+std::string Summary(const roster::Contractor& c) {
+  std::string s = Selectors(c);
+  if (c.identity_aliases.empty()) return s;
+  s += "; known to identity logs as ";
+  for (std::size_t i = 0; i < c.identity_aliases.size(); ++i) {
+    s += (i ? ", " : "") + c.identity_aliases[i];
+  }
+  return s;
 }
 
 int RunRosterCheck(const RosterCheckArgs& a) {

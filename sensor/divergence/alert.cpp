@@ -15,6 +15,7 @@ const char* AlertKindName(AlertKind k) {
     case AlertKind::kColocatedDesktop: return "colocated_desktop";
     case AlertKind::kSharedEgress: return "shared_egress";
     case AlertKind::kOffHours: return "off_hours";
+    case AlertKind::kImpossibleTravel: return "impossible_travel";
   }
   return "unknown";
 }

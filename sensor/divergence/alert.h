@@ -22,9 +22,10 @@ enum class AlertKind {
   kColocatedDesktop,
   kSharedEgress,
   kOffHours,
+  kImpossibleTravel,
 };
 const char* AlertKindName(AlertKind k);
-// Suricata signature id (local range 9100001..9100007) and signature text.
+// Suricata signature id (local range 9100001..9100008) and signature text.
 std::uint32_t SignatureId(AlertKind k);
 
 struct MitreTechnique {

@@ -1,4 +1,4 @@
-// The seven detections. Each looks at one contractor's evidence in one window (and, where
+// The eight detections. Each looks at one contractor's evidence in one window (and, where
 // evidence builds over days, at their earlier windows in the look-back) and returns at most one
 // alert; each lives in its own file with its thresholds explained (docs/detections.md).
 #pragma once
@@ -54,6 +54,7 @@ std::optional<Alert> DetectRemoteControlledDevice(const DetectionContext& ctx);
 std::optional<Alert> DetectColocatedDesktop(const DetectionContext& ctx);
 std::optional<Alert> DetectSharedEgress(const DetectionContext& ctx);
 std::optional<Alert> DetectOffHours(const DetectionContext& ctx);
+std::optional<Alert> DetectImpossibleTravel(const DetectionContext& ctx);
 
 // Shared helpers for the detections.
 Alert NewAlert(AlertKind kind, const DetectionContext& ctx);

@@ -26,6 +26,10 @@ struct DivergenceOptions {
   // A far egress in the claimed country on at most this many days of the look-back, while the
   // home line near the claimed place is seen too, is a trip (business travel, a visit), low.
   int travel_max_days = 3;
+  // impossible_travel: the fastest a person travels between two sign-ins. An airliner cruises
+  // at 850-930 km/h; with tailwinds and great-circle routes 1000 km/h covers any honest flight
+  // (taxiing and boarding only make real journeys slower). Clamped to 100..5000.
+  double travel_speed_kmh = 1000;
 
   // latency_inconsistent: RTT physics (BACKGROUND.md). Light in fibre: 100 km per ms of RTT.
   // A claimed place farther than min_rtt allows at stretch 1 (a straight fibre), less this

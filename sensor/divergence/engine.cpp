@@ -35,6 +35,7 @@ void DivergenceOptions::Sanitize() {
   min_rtt_samples = std::max(1, min_rtt_samples);
   off_hours_min_events = std::max(1, off_hours_min_events);
   max_contractors_per_egress = std::max(1, max_contractors_per_egress);
+  travel_speed_kmh = std::clamp(travel_speed_kmh, 100.0, 5000.0);
 }
 
 DivergenceEngine::DivergenceEngine(const roster::Roster* roster,
@@ -298,9 +299,11 @@ std::vector<Alert> DivergenceEngine::Evaluate(
     for (const auto& [start, w] : windows) {
       const core::TimeUs end = start + options_.window;
       if (!final && end > now) continue;
-      // A window known only from identity events is judged for shared egress alone.
+      // A window known only from identity events is judged for shared egress (when the address
+      // carries traffic) and for impossible travel (sign-ins alone place a person) alone.
       const bool log_only = w.flows == 0;
-      if (log_only && !identity_only.count({id, start})) continue;
+      const bool shared_candidate = identity_only.count({id, start}) > 0;
+      if (log_only && !shared_candidate && w.egress.size() < 2) continue;
       std::vector<const ContractorWindow*> lookback;
       for (const auto& [s2, w2] : windows) {
         if (s2 <= start && s2 + options_.evidence_lookback > start) lookback.push_back(&w2);
@@ -311,9 +314,12 @@ std::vector<Alert> DivergenceEngine::Evaluate(
       static constexpr Detection kAll[] = {
           DetectLocationMismatch,       DetectAnonymizedEgress, DetectLatencyInconsistent,
           DetectRemoteControlledDevice, DetectColocatedDesktop, DetectSharedEgress,
-          DetectOffHours};
+          DetectOffHours,               DetectImpossibleTravel};
       for (Detection detect : kAll) {
-        if (log_only && detect != DetectSharedEgress) continue;
+        if (log_only && detect != DetectImpossibleTravel &&
+            (detect != DetectSharedEgress || !shared_candidate)) {
+          continue;
+        }
         if (std::optional<Alert> a = detect(ctx)) found.push_back(std::move(*a));
       }
       // A remote session on a desktop that is itself hosted is the colocated-desktop case: one

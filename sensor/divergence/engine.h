@@ -1,5 +1,5 @@
 // DivergenceEngine: attributes ended flows (and their fingerprints) to contractors, keeps the
-// evidence per contractor and window, and evaluates the seven detections into alerts, one per
+// evidence per contractor and window, and evaluates the eight detections into alerts, one per
 // contractor, kind and window (repeated findings fold into it).
 //
 // Attribution (both vantage points): a flow belongs to a contractor when one of its addresses is

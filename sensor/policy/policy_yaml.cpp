@@ -25,11 +25,11 @@
 namespace parallax::policy {
 namespace {
 
-// The seven alert kinds, as sensor/divergence/alert.cpp (AlertKindName) spells them. Policy sits
+// The eight alert kinds, as sensor/divergence/alert.cpp (AlertKindName) spells them. Policy sits
 // below divergence and must not depend on it; tests/policy checks that the two lists agree.
-constexpr std::array<std::string_view, 7> kAlertKinds = {
+constexpr std::array<std::string_view, 8> kAlertKinds = {
     "location_mismatch",  "anonymized_egress", "latency_inconsistent", "remote_controlled_device",
-    "colocated_desktop",  "shared_egress",     "off_hours"};
+    "colocated_desktop",  "shared_egress",     "off_hours",            "impossible_travel"};
 
 std::size_t LineOf(const YAML::Node& n) {
   const YAML::Mark m = n.Mark();

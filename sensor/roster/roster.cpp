@@ -125,6 +125,7 @@ core::Status Roster::Load(const std::string& path, Roster* out,
   reader(path, text.str(), &records, problems);
   RosterBuilder builder(path, problems);
   for (const RosterRecord& r : records) builder.Add(r);
+  std::vector<Contractor> contractors = builder.Take();  // its checks may add problems
   // The readers and the builder find problems in different passes; in file order they read
   // like a compiler's messages.
   std::stable_sort(problems->begin() + static_cast<std::ptrdiff_t>(before), problems->end(),
@@ -134,7 +135,7 @@ core::Status Roster::Load(const std::string& path, Roster* out,
   }
   if (problems->size() != before) return fail();
   Roster roster;
-  for (Contractor& c : builder.Take()) roster.Add(std::move(c));
+  for (Contractor& c : contractors) roster.Add(std::move(c));
   *out = std::move(roster);
   return core::Status::Ok();
 }

@@ -45,6 +45,9 @@ struct Contractor {
   std::vector<Cidr> device_addresses;           // e.g. the corporate VPN's address for them
   std::vector<std::array<std::uint8_t, 6>> macs;
   std::vector<Cidr> egress_addresses;           // known public addresses (home line)
+  // The names identity logs know the contractor by (e-mail, UPN, VPN user name), besides the
+  // id; matched case-insensitively (docs/inputs.md, "User mapping"). Unique across contractors.
+  std::vector<std::string> identity_aliases;
   std::size_t source_line = 0;                  // where it was defined, for messages
 
   // No device address, MAC or egress address: the contractor's traffic can be attributed only

@@ -39,7 +39,7 @@ bool RosterBuilder::ParseAddresses(const RosterRecord& r, Field f, const std::st
     if (repeated) continue;  // listed twice for the same contractor: harmless
     out->push_back(*cidr);
     if (!owners || id.empty()) continue;
-    auto [it, inserted] = owners->emplace(key, Owner{id, line});
+    auto [it, inserted] = owners->emplace(key, Owner{id, line, {}});
     // Two owners would make attribution depend on file order, so it is refused.
     if (!inserted && it->second.id != id) {
       Problem(line, FieldName(r, f),
@@ -49,6 +49,64 @@ bool RosterBuilder::ParseAddresses(const RosterRecord& r, Field f, const std::st
     }
   }
   return all_ok;
+}
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+}  // namespace
+
+void RosterBuilder::ParseAliases(const RosterRecord& r, Contractor* c) {
+  const std::string field = FieldName(r, Field::kIdentityAliases);
+  for (const RawItem& item : r.at(Field::kIdentityAliases).items) {
+    const std::size_t line = item.line ? item.line : LineOf(r, Field::kIdentityAliases);
+    const std::string_view text = Trim(item.text);
+    if (text.empty()) {
+      Problem(line, field, "empty alias");
+      continue;
+    }
+    // Identity logs never carry blanks in a user name; one here is most likely two aliases run
+    // together (or a display name, which logs do not match on).
+    if (text.find_first_of(" \t") != std::string_view::npos) {
+      Problem(line, field, "'" + std::string(text) + "' contains a blank (one name per item)");
+      continue;
+    }
+    const std::string key = Lower(text);
+    bool repeated = false;
+    for (const auto& a : c->identity_aliases) repeated = repeated || Lower(a) == key;
+    if (repeated || key == Lower(c->id)) continue;  // harmless
+    c->identity_aliases.emplace_back(text);
+    if (c->id.empty()) continue;
+    // Two owners would make the mapping of a log's user depend on file order.
+    auto [it, inserted] = alias_owners_.emplace(key, Owner{c->id, line, field});
+    if (!inserted && it->second.id != c->id) {
+      Problem(line, field,
+              "'" + std::string(text) + "' is claimed by both " + it->second.id + " (line " +
+                  std::to_string(it->second.line) + ") and " + c->id);
+    }
+  }
+}
+
+std::vector<Contractor> RosterBuilder::Take() {
+  // An alias spelling another contractor's id is checked once every id is known (the id may be
+  // defined further down the file).
+  std::map<std::string, const Contractor*> by_id;
+  for (const Contractor& c : contractors_) by_id.emplace(Lower(c.id), &c);
+  for (const auto& [alias, owner] : alias_owners_) {
+    auto it = by_id.find(alias);
+    if (it != by_id.end() && it->second->id != owner.id) {
+      Problem(owner.line, owner.field,
+              "'" + alias + "' (an alias of " + owner.id +
+                  ") is the id of another contractor (line " +
+                  std::to_string(it->second->source_line) + ")");
+    }
+  }
+  return std::move(contractors_);
 }
 
 void RosterBuilder::Add(const RosterRecord& r) {
@@ -193,7 +251,7 @@ void RosterBuilder::Add(const RosterRecord& r) {
     if (repeated) continue;
     c.macs.push_back(*mac);
     if (c.id.empty()) continue;
-    auto [it, inserted] = mac_owners_.emplace(key, Owner{c.id, line});
+    auto [it, inserted] = mac_owners_.emplace(key, Owner{c.id, line, {}});
     if (!inserted && it->second.id != c.id) {
       Problem(line, field,
               key + " is claimed by both " + it->second.id + " (line " +
@@ -202,6 +260,7 @@ void RosterBuilder::Add(const RosterRecord& r) {
   }
   // Egress addresses may be shared (two people in one home): no owner check.
   ParseAddresses(r, Field::kEgressIps, c.id, nullptr, &c.egress_addresses);
+  ParseAliases(r, &c);
   // No static selector at all is valid: at a remote-access gateway a contractor's addresses
   // usually come only from the VPN/SSO log (identity events). `roster check` says so.
 

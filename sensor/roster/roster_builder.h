@@ -19,12 +19,14 @@ class RosterBuilder {
       : file_(std::move(file)), problems_(problems) {}
 
   void Add(const RosterRecord& record);
-  std::vector<Contractor> Take() { return std::move(contractors_); }
+  // The contractors, after the checks that need all of them (aliases against ids).
+  std::vector<Contractor> Take();
 
  private:
   struct Owner {
     std::string id;
     std::size_t line = 0;
+    std::string field;  // aliases only: where it was given, for the check in Take()
   };
 
   void Problem(std::size_t line, std::string field, std::string message);
@@ -35,12 +37,15 @@ class RosterBuilder {
   bool ParseAddresses(const RosterRecord& r, Field f, const std::string& id,
                       std::map<std::string, Owner>* owners, std::vector<Cidr>* out);
 
+  void ParseAliases(const RosterRecord& r, Contractor* c);
+
   std::string file_;
   std::vector<RosterProblem>* problems_;
   std::vector<Contractor> contractors_;
   std::map<std::string, std::size_t> ids_;  // id -> line of its first definition
   std::map<std::string, Owner> device_owners_;
   std::map<std::string, Owner> mac_owners_;
+  std::map<std::string, Owner> alias_owners_;  // lower-case alias -> owner
 };
 
 }  // namespace parallax::roster

@@ -98,7 +98,8 @@ std::optional<Field> ColumnField(const std::string& name) {
 }
 
 bool IsListField(Field f) {
-  return f == Field::kDeviceIps || f == Field::kDeviceMacs || f == Field::kEgressIps;
+  return f == Field::kDeviceIps || f == Field::kDeviceMacs || f == Field::kEgressIps ||
+         f == Field::kIdentityAliases;
 }
 
 std::string ExpectedColumns() {

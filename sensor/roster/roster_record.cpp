@@ -8,12 +8,12 @@ namespace {
 constexpr const char* kCsvColumns[] = {
     "id",          "name",        "claimed_city", "claimed_country", "claimed_lat",
     "claimed_lon", "timezone",    "work_start",   "work_end",        "work_days",
-    "device_ips",  "device_macs", "egress_ips",
+    "device_ips",  "device_macs", "egress_ips",   "identity_aliases",
 };
 constexpr const char* kNestedPaths[] = {
     "id",          "name",         "claimed.city",        "claimed.country",   "claimed.lat",
     "claimed.lon", "timezone",     "working_hours.start", "working_hours.end", "working_hours.days",
-    "devices.ips", "devices.macs", "egress_ips",          "claimed",
+    "devices.ips", "devices.macs", "egress_ips",          "identity_aliases",  "claimed",
 };
 static_assert(std::size(kCsvColumns) == kValueFieldCount);
 static_assert(std::size(kNestedPaths) == static_cast<int>(Field::kClaimed) + 1);

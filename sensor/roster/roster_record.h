@@ -25,10 +25,11 @@ enum class Field : int {
   kDeviceIps,
   kDeviceMacs,
   kEgressIps,
+  kIdentityAliases,
   // Groups, for problems about several fields at once.
   kClaimed,
 };
-constexpr int kValueFieldCount = static_cast<int>(Field::kEgressIps) + 1;
+constexpr int kValueFieldCount = static_cast<int>(Field::kIdentityAliases) + 1;
 
 struct RawItem {
   std::string text;

@@ -15,7 +15,8 @@ struct Key {
 constexpr Key kTopKeys[] = {{"id", Field::kId},
                             {"name", Field::kName},
                             {"timezone", Field::kTimeZone},
-                            {"egress_ips", Field::kEgressIps}};
+                            {"egress_ips", Field::kEgressIps},
+                            {"identity_aliases", Field::kIdentityAliases}};
 constexpr Key kClaimedKeys[] = {{"city", Field::kCity},
                                 {"country", Field::kCountry},
                                 {"lat", Field::kLatitude},
@@ -115,7 +116,8 @@ class TreeReader {
     if (value.is_null()) return;  // "key: ~" in YAML, null in JSON: absent
     RawField& raw = rec->at(f);
     raw.line = line_of_(path);
-    const bool list = f == Field::kDeviceIps || f == Field::kDeviceMacs || f == Field::kEgressIps;
+    const bool list = f == Field::kDeviceIps || f == Field::kDeviceMacs || f == Field::kEgressIps ||
+                      f == Field::kIdentityAliases;
     if (list || (f == Field::kWorkDays && value.is_array())) {
       if (!value.is_array()) {
         Problem(path, "expected a list of strings");

@@ -350,3 +350,135 @@ TEST_CASE("anonymized_egress and shared_egress: sanctioned networks are the comp
 }
 
 }  // namespace parallax::divergence
+
+// impossible_travel: two egresses no journey connects. Times are hours after the window start.
+namespace parallax::divergence {
+namespace {
+
+EgressEvidence Seen(const GeoFact& g, double from_h, double to_h, std::vector<double> rtts = {}) {
+  EgressEvidence e = Egress(g, std::move(rtts));
+  e.how = "identity event (okta)";
+  e.first_ts = kT0 + static_cast<core::TimeUs>(from_h * 3.6e9);
+  e.last_ts = kT0 + static_cast<core::TimeUs>(to_h * 3.6e9);
+  return e;
+}
+
+const GeoFact kChicagoHome =
+    Place("73.1.2.3", "Chicago", "US", kChicagoLat, kChicagoLon, "residential");
+const GeoFact kLondon = Place("81.2.69.160", "London", "GB", 51.5074, -0.1278, "residential", 5089);
+const GeoFact kLagos = Place("105.112.1.9", "Lagos", "NG", 6.5244, 3.3792, "residential", 36873);
+const GeoFact kManila =
+    Place("112.198.1.2", "Manila", "PH", 14.5995, 120.9842, "residential", 9299);
+
+}  // namespace
+
+TEST_CASE("impossible_travel: an honest flight and two fixes of one city stay silent") {
+  Case c;
+  // Chicago until 10:00, London from 20:00: 6,350 km in 10 h, an airliner's pace.
+  c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 1, 10);
+  c.today().egress["81.2.69.160"] = Seen(kLondon, 20, 23);
+  CHECK_FALSE(c.Run(DetectImpossibleTravel));
+  // Home broadband and the phone's hotspot in one city, at once.
+  Case same;
+  same.today().egress["73.1.2.3"] = Seen(kChicagoHome, 1, 10);
+  same.today().egress["172.56.1.1"] =
+      Seen(Place("172.56.1.1", "Evanston", "US", 42.0451, -87.6877, "mobile", 21928), 5, 6);
+  CHECK_FALSE(same.Run(DetectImpossibleTravel));
+  // A VPN exit far away at the same time: anonymized_egress's case, not travel.
+  Case vpn;
+  vpn.today().egress["73.1.2.3"] = Seen(kChicagoHome, 1, 10);
+  vpn.today().egress["104.194.216.21"] =
+      Seen(Place("104.194.216.21", "Tokyo", "JP", 35.68, 139.69, "vpn", 64602, "Astrill"), 2, 3);
+  CHECK_FALSE(vpn.Run(DetectImpossibleTravel));
+}
+
+TEST_CASE("impossible_travel: too fast to travel is medium, concurrent countries high") {
+  SECTION("Chicago until 15:00, Lagos from 16:00") {
+    Case c;
+    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 15);
+    c.today().egress["105.112.1.9"] = Seen(kLagos, 16, 17);
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->kind == AlertKind::kImpossibleTravel);
+    CHECK(a->severity == 2);
+    CHECK_FALSE(a->evidence["concurrent"].get<bool>());
+    CHECK(a->evidence["other_country"].get<bool>());
+    const double km = geoip::HaversineKm(kChicagoLat, kChicagoLon, 6.5244, 3.3792);
+    CHECK(a->evidence["distance_km"].get<long>() == std::lround(km));
+    CHECK(a->evidence["needed_kmh"].get<long>() == std::lround(km - 100));  // 1 h, radii 2 x 50
+    CHECK(a->observed["ip"] == "105.112.1.9");
+    CHECK(a->explanation.find("went from 73.1.2.3 (Chicago, US) to 105.112.1.9 (Lagos, NG)") !=
+          std::string::npos);
+  }
+  SECTION("Chicago and Manila at the same time") {
+    Case c;
+    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 17);
+    c.today().egress["112.198.1.2"] = Seen(kManila, 12, 13);
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+    CHECK(a->evidence["concurrent"].get<bool>());
+    CHECK(a->explanation.find("and, at the same time,") != std::string::npos);
+  }
+  SECTION("across the window boundary: yesterday evening in Chicago, just after in Manila") {
+    Case c;
+    c.windows.resize(2);
+    c.windows[0].egress["73.1.2.3"] = Seen(kChicagoHome, 20, 23.5);
+    auto late = Seen(kManila, 24.5, 25);  // the next window
+    c.today().egress["112.198.1.2"] = late;
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->evidence["gap_h"].get<double>() == Approx(1.0));
+    // Judged once: yesterday's window alone, without today's egress, finds nothing.
+    Case yesterday;
+    yesterday.today().egress["73.1.2.3"] = Seen(kChicagoHome, 20, 23.5);
+    CHECK_FALSE(yesterday.Run(DetectImpossibleTravel));
+  }
+}
+
+TEST_CASE("impossible_travel: a mobile carrier and the RTT weigh in") {
+  SECTION("a mobile carrier on one side lowers it a step") {
+    Case c;
+    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 17);
+    c.today().egress["112.198.1.2"] =
+        Seen(Place("112.198.1.2", "Manila", "PH", 14.5995, 120.9842, "mobile", 4775), 12, 13);
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->severity == 2);
+    CHECK(a->explanation.find("mobile carrier") != std::string::npos);
+  }
+  SECTION("an RTT that rules out one geolocation: the database's error, low") {
+    Case c;
+    const double chicago_rtt = HonestRtt(KmFromDallas(kChicagoLat, kChicagoLon));
+    c.today().egress["73.1.2.3"] =
+        Seen(kChicagoHome, 9, 15, {chicago_rtt, chicago_rtt + 1, chicago_rtt + 2});
+    // "Lagos" answering from Dallas in 8 ms: it is not in Lagos.
+    c.today().egress["105.112.1.9"] = Seen(kLagos, 16, 17, {8, 9, 10});
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->severity == 3);
+    CHECK(a->evidence.contains("rtt_check"));
+  }
+  SECTION("RTTs that fit both places corroborate them, a step higher") {
+    Case c;
+    const double chicago_rtt = HonestRtt(KmFromDallas(kChicagoLat, kChicagoLon));
+    const double lagos_rtt = HonestRtt(KmFromDallas(6.5244, 3.3792));
+    c.today().egress["73.1.2.3"] =
+        Seen(kChicagoHome, 9, 15, {chicago_rtt, chicago_rtt + 1, chicago_rtt + 2});
+    c.today().egress["105.112.1.9"] =
+        Seen(kLagos, 16, 17, {lagos_rtt, lagos_rtt + 1, lagos_rtt + 3});
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->severity == 1);
+    CHECK(a->explanation.find("fits its geolocation") != std::string::npos);
+  }
+  SECTION("the speed is a setting: at 5,000 km/h the Lagos hop in 2 h is possible") {
+    Case c;
+    c.options.travel_speed_kmh = 5000;
+    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 15);
+    c.today().egress["105.112.1.9"] = Seen(kLagos, 17, 18);
+    CHECK_FALSE(c.Run(DetectImpossibleTravel));
+  }
+}
+
+}  // namespace parallax::divergence

@@ -64,6 +64,24 @@ def main():
                    "tests/**/*identity*.jsonl"):
         put(out, "fuzz_identity_events", read(f), f)
 
+    # fuzz_identity_logs: byte 0 the adapter (sensor/identity/adapter_registry.cpp order), byte 1
+    # the options (32: UTC, with a reference time); our test files and, when present, the
+    # vendors' published samples (read where they are, never copied into the repository).
+    adapters = {"okta": 0, "entra": 1, "gws": 2, "asa": 3, "globalprotect": 4, "openvpn": 5,
+                "fortigate": 6}
+    by_name = [("okta-", "okta"), ("asa-", "asa"), ("openvpn-", "openvpn")]
+    for f in files("tests/identity/data/*"):
+        base = os.path.basename(f)
+        for prefix, name in by_name:
+            if base.startswith(prefix):
+                put(out, "fuzz_identity_logs", bytes([adapters[name], 32]) + read(f), f)
+    shared = {"okta": "okta", "entra": "entra", "google_workspace": "gws", "cisco_asa": "asa",
+              "panos": "globalprotect", "fortigate": "fortigate"}
+    for folder, name in shared.items():
+        for f in files(f"../shared/logs/{folder}/*.log"):
+            put(out, "fuzz_identity_logs", bytes([adapters[name], 32]) + read(f)[:4096],
+                f.replace("../", ""))  # no leading dot: a hidden seed file
+
     for f in files("config/policy*.yaml"):
         put(out, "fuzz_policy", read(f), f)
     for md in files("docs/policy.md"):

@@ -102,10 +102,10 @@ TEST_CASE("the sample policy in config/ loads with its documented rules") {
   CHECK_FALSE(p.suppressions()[1].expires);
 }
 
-TEST_CASE("the seven alert kinds a rule may name are the engine's") {
+TEST_CASE("the eight alert kinds a rule may name are the engine's") {
   using parallax::divergence::AlertKind;
   std::vector<std::string> engine;
-  for (int k = 0; k <= static_cast<int>(AlertKind::kOffHours); ++k) {
+  for (int k = 0; k <= static_cast<int>(AlertKind::kImpossibleTravel); ++k) {
     engine.push_back(parallax::divergence::AlertKindName(static_cast<AlertKind>(k)));
   }
   std::vector<std::string> policy;
@@ -162,7 +162,7 @@ TEST_CASE("each loader error names the file, line and field") {
       {"suppressions:\n  - kind: colocated_dekstop\n    reason: a\n    who: b\n",
        "policy.yaml:2: suppressions[0].kind: unknown alert kind 'colocated_dekstop' (expected one "
        "of location_mismatch, anonymized_egress, latency_inconsistent, remote_controlled_device, "
-       "colocated_desktop, shared_egress, off_hours)"},
+       "colocated_desktop, shared_egress, off_hours, impossible_travel)"},
       {"suppressions:\n  - kind: off_hours\n    who: b\n",
        "policy.yaml:2: suppressions[0].reason: missing: why the finding is accepted"},
       {"suppressions:\n  - kind: off_hours\n    reason: a\n",

@@ -414,3 +414,32 @@ TEST_CASE("the documented examples in config/ load") {
     CHECK(yaml.contractors()[i].id == csv.contractors()[i].id);
   }
 }
+
+TEST_CASE("identity_aliases: CSV ';' lists and YAML lists give the same aliases") {
+  const Roster csv = LoadOk(kData + "/aliases.csv");
+  const Roster yaml = LoadOk(kData + "/aliases.yaml");
+  REQUIRE(csv.contractors().size() == 3);
+  REQUIRE(yaml.contractors().size() == 3);
+  using V = std::vector<std::string>;
+  CHECK(csv.Find("alice")->identity_aliases == V{"alice@example.com", "Alice.Ng@Example.COM"});
+  CHECK(csv.Find("bob")->identity_aliases == V{"bob@example.com", "broy"});
+  CHECK(csv.Find("carol")->identity_aliases.empty());
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(csv.contractors()[i].identity_aliases == yaml.contractors()[i].identity_aliases);
+  }
+}
+
+TEST_CASE("identity_aliases: one owner each, never another contractor's id, one name per item") {
+  auto csv = LoadBad(kData + "/aliases_bad.csv");
+  const RosterProblem* twice = FindProblem(csv, 5, "identity_aliases");
+  REQUIRE(twice);
+  CHECK(twice->message.find("claimed by both alice (line 4) and bob") != std::string::npos);
+  const RosterProblem* id = FindProblem(csv, 6, "identity_aliases");
+  REQUIRE(id);
+  CHECK(id->message.find("is the id of another contractor (line 4)") != std::string::npos);
+  CHECK(csv.size() == 2);
+
+  auto yaml = LoadBad(kData + "/aliases_bad.yaml");
+  CHECK(FindProblem(yaml, 6, "contractors[0].identity_aliases"));     // "Alice Ng": a blank
+  CHECK(FindProblem(yaml, 11, "contractors[1].identity_aliases"));    // not a list
+}
