@@ -4,10 +4,10 @@ namespace parallax::identity {
 
 const std::vector<AdapterInfo>& Adapters() {
   static const std::vector<AdapterInfo> kAdapters = {
-      {"okta", "Okta System Log events (JSON lines)", MakeOktaAdapter},
-      {"entra", "Microsoft Entra ID sign-in logs (JSON lines: Graph signIn or diagnostic export)",
-       MakeEntraAdapter},
-      {"gws", "Google Workspace login audit (Reports API activities, JSON lines)", MakeGwsAdapter},
+      {"okta", "Okta System Log events (JSON lines or array)", MakeOktaAdapter, true},
+      {"entra", "Microsoft Entra ID sign-in logs (Graph signIn or diagnostic export)",
+       MakeEntraAdapter, true},
+      {"gws", "Google Workspace login audit (Reports API activities)", MakeGwsAdapter, true},
       {"asa", "Cisco ASA / AnyConnect syslog (722051, 722022, 113039, 716001)", MakeAsaAdapter},
       {"globalprotect", "PAN-OS GlobalProtect logs (CSV, optionally behind a syslog header)",
        MakeGlobalProtectAdapter},

@@ -15,6 +15,9 @@ struct AdapterInfo {
   const char* name;         // the FORMAT of --identity
   const char* description;  // one line for --help and docs/inputs.md
   std::unique_ptr<IdentityAdapter> (*make)(const AdapterOptions&);
+  // One JSON object per record: besides JSON lines, a whole JSON document is accepted (an API
+  // response or a portal's "download JSON": an array, or {"value": [...]} / {"items": [...]}).
+  bool json_records = false;
 };
 
 const std::vector<AdapterInfo>& Adapters();

@@ -5,9 +5,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "sensor/identity/adapter_registry.h"
 #include "sensor/identity/user_map.h"
+#include "sensor/roster/json_positions.h"
 #include "sensor/roster/roster_fields.h"
 
 namespace parallax::identity {
@@ -21,6 +24,65 @@ std::string Plural(std::size_t n, const char* one, const char* many) {
 std::string Excerpt(const std::string& s) {
   constexpr std::size_t kMax = 120;
   return s.size() <= kMax ? s : s.substr(0, kMax) + "...";
+}
+
+// Whether a file whose first non-blank line is `first` is a whole JSON document rather than
+// JSON lines: it opens an array, or an object that does not end on that line (pretty-printed).
+// JSON lines start every line with a complete object.
+bool IsJsonDocument(const std::string& first) {
+  const std::string_view t = roster::Trim(first);
+  if (t.empty()) return false;
+  if (t.front() == '[') return true;
+  return t.front() == '{' && !nlohmann::json::accept(t);
+}
+
+// The records of a JSON document: the array itself, or the array under "value" (Microsoft
+// Graph) or "items" (Google's Reports API). Each goes to `consume` as one line would; a
+// document that does not parse is one bad line at the parser's position, unless it may be JSON
+// lines after all (false: the caller reads it line by line).
+template <typename Consume>
+bool ReadJsonDocument(const std::string& all, Consume& consume, IdentityLogReport* report) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(all);
+  } catch (const nlohmann::json::exception& e) {
+    // A first line cut short in a JSON-lines file looks like the start of a document.
+    if (const std::size_t f = all.find_first_not_of(" \t\r\n");
+        f != std::string::npos && all[f] == '{') {
+      return false;
+    }
+    std::size_t at = 0;
+    if (const auto* pe = dynamic_cast<const nlohmann::json::parse_error*>(&e)) {
+      at = pe->byte ? pe->byte - 1 : 0;
+    }
+    const auto pos = roster::PositionOf(all, at);
+    std::string what = e.what();
+    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    ++report->lines;
+    ++report->bad_lines;
+    report->first_bad_lines.push_back(
+        {pos.line, "column " + std::to_string(pos.column) + ": not a JSON document: " + what});
+    return true;
+  }
+  const nlohmann::json* records = &doc;
+  if (doc.is_object()) {
+    for (const char* key : {"value", "items"}) {
+      if (auto it = doc.find(key); it != doc.end() && it->is_array()) records = &*it;
+    }
+  }
+  if (!records->is_array()) {
+    ++report->lines;
+    ++report->bad_lines;
+    report->first_bad_lines.push_back(
+        {1,
+         "a JSON document must be an array of records, or hold one under \"value\" or "
+         "\"items\""});
+    return true;
+  }
+  for (std::size_t i = 0; i < records->size(); ++i) {
+    consume((*records)[i].dump(), 0, "element " + std::to_string(i + 1) + ": ");
+  }
+  return true;
 }
 
 }  // namespace
@@ -44,7 +106,8 @@ std::string IdentityLogReport::Summary() const {
   if (bad_lines) {
     s += ", " + Plural(bad_lines, "line", "lines") + " not understood";
     if (!first_bad_lines.empty()) {
-      s += " (line " + std::to_string(first_bad_lines.front().line) + ": " +
+      const BadLine& b = first_bad_lines.front();
+      s += std::string(" (") + (b.line ? "line " + std::to_string(b.line) + ": " : "") +
            first_bad_lines.front().message + (bad_lines > 1 ? "; ..." : "") + ")";
     }
   }
@@ -54,7 +117,7 @@ std::string IdentityLogReport::Summary() const {
 std::vector<std::string> IdentityLogReport::BadLineMessages() const {
   std::vector<std::string> out;
   for (const auto& b : first_bad_lines) {
-    out.push_back(path + ":" + std::to_string(b.line) + ": " + b.message);
+    out.push_back(path + ":" + (b.line ? std::to_string(b.line) + ": " : " ") + b.message);
   }
   if (bad_lines > first_bad_lines.size()) {
     out.push_back(path + ": and " + std::to_string(bad_lines - first_bad_lines.size()) +
@@ -102,13 +165,9 @@ core::Status ReadIdentityLog(const std::string& format, const std::string& path,
   }
   const UserMap users(roster);
   std::unique_ptr<IdentityAdapter> adapter = info->make(options);
-  std::string text;
-  std::size_t line_no = 0;
-  while (std::getline(in, text)) {
-    ++line_no;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (line_no == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.erase(0, 3);
-    if (roster::Trim(text).empty()) continue;
+  // One record through the adapter. `line` is the file's line (0 for an element of a JSON
+  // document, which `where` then names).
+  auto consume = [&](const std::string& text, std::size_t line, const std::string& where) {
     ++report->lines;
     LineResult r = adapter->Parse(text);
     switch (r.verdict) {
@@ -118,7 +177,7 @@ core::Status ReadIdentityLog(const std::string& format, const std::string& path,
       case LineVerdict::kMalformed:
         ++report->bad_lines;
         if (report->first_bad_lines.size() < IdentityLogReport::kKeptBadLines) {
-          report->first_bad_lines.push_back({line_no, r.error + " [" + Excerpt(text) + "]"});
+          report->first_bad_lines.push_back({line, where + r.error + " [" + Excerpt(text) + "]"});
         }
         break;
       case LineVerdict::kLogin: {
@@ -134,15 +193,44 @@ core::Status ReadIdentityLog(const std::string& format, const std::string& path,
         e.public_ip = r.login.public_ip;
         e.internal_ip = r.login.internal_ip;
         e.source = format;
-        e.line = line_no;
+        e.line = line;
         out->push_back(std::move(e));
         ++report->events;
         break;
       }
     }
+  };
+  // A JSON document is read whole (an API response or portal download, bounded by what those
+  // return); everything else is streamed line by line, as logs can be large.
+  if (info->json_records) {
+    std::string first;
+    while (std::getline(in, first) && roster::Trim(first).empty()) {
+    }
+    if (first.substr(0, 3) == "\xEF\xBB\xBF") first.erase(0, 3);
+    if (IsJsonDocument(first)) {
+      in.clear();
+      in.seekg(0);
+      std::ostringstream whole;
+      whole << in.rdbuf();
+      std::string all = whole.str();
+      if (all.substr(0, 3) == "\xEF\xBB\xBF") all.replace(0, 3, "   ");  // keep the columns
+      if (ReadJsonDocument(all, consume, report)) return core::Status::Ok();
+    }
+    in.clear();
+    in.seekg(0);
   }
-  if (in.bad())
+  std::string text;
+  std::size_t line_no = 0;
+  while (std::getline(in, text)) {
+    ++line_no;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (line_no == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.erase(0, 3);
+    if (roster::Trim(text).empty()) continue;
+    consume(text, line_no, "");
+  }
+  if (in.bad()) {
     return core::Status::Error(path + ": read error at line " + std::to_string(line_no));
+  }
   return core::Status::Ok();
 }
 

@@ -234,3 +234,37 @@ TEST_CASE("openvpn server log: MULTI_sva lines with each timestamp style") {
   CHECK(r.report.ignored == 2);
   CHECK(BadLineNumbers(r.report) == std::vector<std::size_t>{6});
 }
+
+TEST_CASE(
+    "JSON documents: an API array, Graph's {\"value\": [...]}, a broken one, a cut first line") {
+  Read okta = ReadFile("okta", "okta-array.json");  // pretty-printed, as the API returns it
+  REQUIRE(okta.events.size() == 1);
+  CHECK(Describe(okta.events[0]) ==
+        "alice " + std::to_string(Utc(2024, 3, 1, 8, 0, 0)) + " 198.51.100.7 - line 0");
+  CHECK(okta.report.lines == 3);
+  CHECK(okta.report.ignored == 1);
+  REQUIRE(okta.report.bad_lines == 1);
+  CHECK(okta.report.BadLineMessages()[0].rfind(kData + "/okta-array.json: element 2: published: ",
+                                               0) == 0);
+  CHECK(okta.report.Summary().find("1 line not understood (element 2: published: ") !=
+        std::string::npos);
+
+  Read graph = ReadFile("entra", "entra-graph.json");
+  REQUIRE(graph.events.size() == 1);
+  CHECK(graph.events[0].public_ip == Ip("198.51.100.7"));
+  CHECK(graph.report.ignored == 1);  // the failed sign-in
+
+  // A document that does not parse: one bad line at the parser's position.
+  Read broken = ReadFile("okta", "okta-array-broken.json");
+  CHECK(broken.events.empty());
+  REQUIRE(broken.report.bad_lines == 1);
+  CHECK(broken.report.first_bad_lines[0].line > 1);
+  CHECK(broken.report.first_bad_lines[0].message.find("not a JSON document") != std::string::npos);
+
+  // JSON lines whose first line is cut short are still JSON lines: the rest is read.
+  Read cut = ReadFile("okta", "okta-first-line-cut.jsonl");
+  CHECK(BadLineNumbers(cut.report) == std::vector<std::size_t>{1});
+  REQUIRE(cut.events.size() == 1);
+  CHECK(cut.events[0].contractor == "bob");
+  CHECK(cut.events[0].line == 2);
+}
