@@ -18,6 +18,10 @@
 //    medium (2);
 //  - a mobile carrier on either side lowers it one step: carriers geolocate at their gateway,
 //    often far from the subscriber;
+//  - both addresses of one provider (one ASN) in one country: low (3). A provider renumbers a
+//    line (DHCP, a modem restart) and shares addresses (CGNAT pools) across its network, and the
+//    free databases place its blocks at different hubs (Ashburn, Denver, Northlake...): one
+//    honest line then "moves" hundreds of km in minutes;
 //  - the handshake RTT from the sensor weighs in: when it rules out either place's
 //    geolocation (faster than light from there) the database is wrong about that address, low
 //    (3); when it fits both, the two places are corroborated, one step higher.
@@ -110,8 +114,16 @@ std::optional<Alert> DetectImpossibleTravel(const DetectionContext& ctx) {
   a.score = p.concurrent && countries ? 85 : 70;
   std::vector<std::string> notes;
 
+  const bool one_provider = !countries && g1.asn != 0 && g1.asn == g2.asn;
+  if (one_provider) {
+    a.severity = 3;
+    a.score = 35;
+    notes.push_back("both addresses are one provider's (AS " + std::to_string(g1.asn) +
+                    ") in one country, whose blocks the databases place at different hubs: a "
+                    "renumbered or shared line looks like this");
+  }
   const bool mobile = IsMobile(g1) || IsMobile(g2);
-  if (mobile) {
+  if (mobile && !one_provider) {
     a.severity = std::min(3, a.severity + 1);
     a.score -= 20;
     notes.push_back("a mobile carrier is geolocated at its gateway, often far from the subscriber");
@@ -169,6 +181,7 @@ std::optional<Alert> DetectImpossibleTravel(const DetectionContext& ctx) {
     a.evidence["travel_speed_kmh"] = o.travel_speed_kmh;
   }
   a.evidence["other_country"] = countries;
+  a.evidence["one_provider"] = one_provider;
   if (!rtt.empty()) a.evidence["rtt_check"] = rtt;
   std::vector<std::string> flows = p.second->community_ids;
   flows.insert(flows.end(), p.first->community_ids.begin(), p.first->community_ids.end());

@@ -472,6 +472,30 @@ TEST_CASE("impossible_travel: a mobile carrier and the RTT weigh in") {
     CHECK(a->severity == 1);
     CHECK(a->explanation.find("fits its geolocation") != std::string::npos);
   }
+  SECTION("one provider's addresses in one country: a renumbered line, low") {
+    // Comcast (AS 7922) in Chicago until 10:00, then from 10:20 an address DB-IP places at
+    // Comcast's Denver hub: 1,480 km in 20 minutes, but the same provider's line.
+    Case c;
+    c.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 10);
+    c.today().egress["67.176.1.1"] =
+        Seen(Place("67.176.1.1", "Denver", "US", 39.7392, -104.9903, "residential", 7922),
+             10.33, 12);
+    auto a = c.Run(DetectImpossibleTravel);
+    REQUIRE(a);
+    CHECK(a->severity == 3);
+    CHECK(a->evidence["one_provider"].get<bool>());
+    CHECK(a->explanation.find("one provider's (AS 7922)") != std::string::npos);
+    // Another provider in Denver at that pace stays medium.
+    Case other;
+    other.today().egress["73.1.2.3"] = Seen(kChicagoHome, 9, 10);
+    other.today().egress["98.32.1.1"] =
+        Seen(Place("98.32.1.1", "Denver", "US", 39.7392, -104.9903, "residential", 209), 10.33,
+             12);
+    auto b = other.Run(DetectImpossibleTravel);
+    REQUIRE(b);
+    CHECK(b->severity == 2);
+    CHECK_FALSE(b->evidence["one_provider"].get<bool>());
+  }
   SECTION("the speed is a setting: at 5,000 km/h the Lagos hop in 2 h is possible") {
     Case c;
     c.options.travel_speed_kmh = 5000;
