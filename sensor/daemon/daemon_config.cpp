@@ -81,10 +81,14 @@ class Section {
   template <typename T>
   void Number(const char* key, T* out, double lo, double hi) {
     YAML::Node n = Get(key);
+    const T before = *out;
     Scalar(key, out);
     // NaN compares false with everything, so the range test alone would let it through.
     if (n && !n.IsNull() && (!std::isfinite(static_cast<double>(*out)) ||
                              static_cast<double>(*out) < lo || static_cast<double>(*out) > hi)) {
+      // The problem is listed and loading goes on (every problem is reported), so the value
+      // must not stay: it would reach the conversions below.
+      *out = before;
       Fail(n, Key(key) + ": must be between " + Fmt(lo) + " and " + Fmt(hi));
     }
   }
@@ -165,7 +169,10 @@ std::string Resolve(const std::filesystem::path& base, const std::string& p) {
   return (base / p).lexically_normal().string();
 }
 
-core::TimeUs Seconds(double s) { return static_cast<core::TimeUs>(s * core::kMicrosPerSecond); }
+// Ranges are checked (Number) before this; a non-finite value never converts.
+core::TimeUs Seconds(double s) {
+  return std::isfinite(s) ? static_cast<core::TimeUs>(s * core::kMicrosPerSecond) : 0;
+}
 
 void ReadTls(Section& parent, sinks::TlsConfig* tls) {
   YAML::Node n = parent.Get("tls");
