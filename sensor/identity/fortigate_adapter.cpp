@@ -84,24 +84,12 @@ class FortiGateAdapter : public IdentityAdapter {
       return LineResult::Malformed(error);
     }
     core::IpAddress a;
-    switch (ParseLogAddress(get("remip"), &a)) {
-      case AddressText::kAddress:
-        login.public_ip = a;
-        break;
-      case AddressText::kNone:
-        break;
-      case AddressText::kInvalid:
-        return LineResult::Malformed("remip: not an address ('" + get("remip") + "')");
+    if (!ReadLogAddress(get("remip"), "remip", &login.public_ip, &error)) {
+      return LineResult::Malformed(error);
     }
     const std::string inner = get("tunnelip").empty() ? get("assignip") : get("tunnelip");
-    switch (ParseLogAddress(inner, &a)) {
-      case AddressText::kAddress:
-        login.internal_ip = a;
-        break;
-      case AddressText::kNone:
-        break;
-      case AddressText::kInvalid:
-        return LineResult::Malformed("tunnelip/assignip: not an address ('" + inner + "')");
+    if (!ReadLogAddress(inner, "tunnelip/assignip", &login.internal_ip, &error)) {
+      return LineResult::Malformed(error);
     }
     if (!login.public_ip && !login.internal_ip) return LineResult::Ignored();
     return LineResult::Login(std::move(login));

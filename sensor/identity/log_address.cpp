@@ -48,4 +48,20 @@ AddressText ParseAddressWithPort(std::string_view text, core::IpAddress* out) {
   return ParseLogAddress(text.substr(0, colon), out);
 }
 
+bool ReadLogAddress(std::string_view text, std::string_view field,
+                    std::optional<core::IpAddress>* out, std::string* error) {
+  core::IpAddress a;
+  switch (ParseLogAddress(text, &a)) {
+    case AddressText::kAddress:
+      *out = a;
+      return true;
+    case AddressText::kNone:
+      return true;
+    case AddressText::kInvalid:
+      break;
+  }
+  *error = std::string(field) + ": not an address ('" + std::string(text) + "')";
+  return false;
+}
+
 }  // namespace parallax::identity

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "sensor/core/ip_address.h"
@@ -15,6 +16,11 @@ enum class AddressText { kAddress, kNone, kInvalid };
 
 // kAddress fills *out; kNone for a placeholder or the unspecified address.
 AddressText ParseLogAddress(std::string_view text, core::IpAddress* out);
+
+// ParseLogAddress for one field of a record: an address fills *out, a placeholder leaves it;
+// false for text that is neither, with *error "FIELD: not an address ('TEXT')".
+bool ReadLogAddress(std::string_view text, std::string_view field,
+                    std::optional<core::IpAddress>* out, std::string* error);
 
 // An address with an optional port after the last ':' (IPv4) and an optional "[AF_INET]",
 // "[AF_INET6]", "udp4:", "tcp4-server:"... prefix.

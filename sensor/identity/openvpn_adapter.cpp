@@ -148,14 +148,8 @@ class OpenVpnAdapter : public IdentityAdapter {
     std::string error;
     if (!Since(cells, first, &login.ts, &error)) return LineResult::Malformed(error);
     const std::string virt = Cell(cells, first, clients_cols_, "Virtual Address");
-    switch (ParseLogAddress(virt, &a)) {
-      case AddressText::kAddress:
-        login.internal_ip = a;
-        break;
-      case AddressText::kNone:
-        break;
-      case AddressText::kInvalid:
-        return LineResult::Malformed("Virtual Address: not an address ('" + virt + "')");
+    if (!ReadLogAddress(virt, "Virtual Address", &login.internal_ip, &error)) {
+      return LineResult::Malformed(error);
     }
     clients_[cn + "|" + real] = Client{login.user, login.ts};
     return LineResult::Login(std::move(login));

@@ -1,3 +1,4 @@
+#include "sensor/core/mac_address.h"
 #include "sensor/output/flow_event.h"
 
 #include <algorithm>
@@ -10,13 +11,6 @@ namespace parallax::output {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string MacString(const std::array<std::uint8_t, 6>& m) {
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-                m[5]);
-  return buf;
-}
 
 // Suricata's tcp_flags: the OR of the flags as two hex digits.
 std::string HexFlags(std::uint8_t f) {
@@ -118,7 +112,7 @@ Json FlowIdentityJson(const core::Flow& f, const char* event_type) {
                    {"dest_ip", f.encap_dst.ToString()}};
   }
   if (f.has_mac) {
-    j["ether"] = {{"src_mac", MacString(f.orig_mac)}, {"dest_mac", MacString(f.resp_mac)}};
+    j["ether"] = {{"src_mac", core::MacToString(f.orig_mac)}, {"dest_mac", core::MacToString(f.resp_mac)}};
   }
 
   return j;

@@ -1,3 +1,4 @@
+#include "sensor/core/mac_address.h"
 #include "sensor/record/flow_record_json.h"
 
 #include <cmath>
@@ -15,12 +16,6 @@ using Json = nlohmann::json;
 struct FieldError {
   std::string message;
 };
-
-std::string Mac(const std::array<std::uint8_t, 6>& m) {
-  char b[18];
-  std::snprintf(b, sizeof b, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-  return b;
-}
 
 OJson HandshakeJson(const HandshakeFacts& h) {
   OJson j;
@@ -351,7 +346,7 @@ OJson FlowRecordJson(const FlowRecord& r) {
   j["dest_ip"] = r.resp_addr.ToString();
   if (r.has_ports) j["dest_port"] = r.resp_port;
   j["proto"] = r.proto;
-  if (r.has_mac) j["ether"] = {{"src_mac", Mac(r.orig_mac)}, {"dest_mac", Mac(r.resp_mac)}};
+  if (r.has_mac) j["ether"] = {{"src_mac", core::MacToString(r.orig_mac)}, {"dest_mac", core::MacToString(r.resp_mac)}};
   if (r.tunnel != core::Encap::kNone) {
     j["tunnel"] = {{"type", core::EncapName(r.tunnel)},
                    {"src_ip", r.tunnel_src.ToString()},
